@@ -1,0 +1,51 @@
+/**
+ * Operational logs (winston). Alerts never travel here: they are documents for outputs.
+ *
+ * Conventions: one child logger per component (`logger.child({ component: 'spool' })`), a
+ * constant message, data in fields, errors under `err`, and anything taken from a watched
+ * process (paths, arguments) nested under `process_data` so it can never forge log fields.
+ * Logs go to stderr so that stdout stays free for `--json` documents.
+ */
+import winston from 'winston';
+
+export type Logger = winston.Logger;
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** `json` for daemons and log shippers, `text` for a person at a terminal. */
+  format?: 'json' | 'text';
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const format =
+    options.format === 'json'
+      ? winston.format.combine(winston.format.timestamp(), winston.format.json())
+      : winston.format.combine(winston.format.timestamp(), winston.format.printf(formatTextLine));
+
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    format,
+    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
+  });
+}
+
+/** A logger that drops everything: for tests and library use without a configured logger. */
+export function createSilentLogger(): Logger {
+  return winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+}
+
+function formatTextLine(info: winston.Logform.TransformableInfo): string {
+  const { level, message, timestamp, ...fields } = info;
+  const rest = Object.keys(fields).length === 0 ? '' : ` ${JSON.stringify(fields, replaceError)}`;
+  return `${String(timestamp)} ${level}: ${String(message)}${rest}`;
+}
+
+function replaceError(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return code === undefined ? { message: value.message } : { code, message: value.message };
+  }
+  return value;
+}
