@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+import type { CliContext } from '../context.js';
+
+// Placeholder until the command lands; it is registered so that --help lists it.
+export function registerDoctorCommand(program: Command, _context: CliContext): void {
+  program.command('doctor').description('(not built yet)');
+}
