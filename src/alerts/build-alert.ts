@@ -57,7 +57,12 @@ export function buildAlert(detection: Detection, context: AlertContext): EcsDocu
   alert.rule = buildRuleSection(rule);
   const threat = buildThreatSection(rule.threat);
   if (threat !== null) alert.threat = threat;
-  alert.agent = { id: context.agent.id, name: context.agent.name, type: 'execwatch', version: context.agent.version };
+  alert.agent = {
+    id: context.agent.id,
+    name: context.agent.name,
+    type: 'execwatch',
+    version: context.agent.version,
+  };
   alert.observer = { vendor: 'execwatch', product: 'execwatch', type: 'endpoint' };
   alert.tags = rule.tags;
   return alert;
@@ -96,7 +101,7 @@ function buildRuleSection(rule: LoadedRule): { [key: string]: JsonValue } {
     name: rule.name,
     description: rule.description,
     author: rule.author,
-    ruleset: isBuiltinRule(rule) ? 'execwatch-builtin' : 'custom',
+    ruleset: rule.builtin ? 'execwatch-builtin' : 'custom',
     category: 'EQL',
   };
   // ECS `rule.reference` is a single keyword: the first reference is the rule's documentation.
@@ -165,10 +170,6 @@ export function computeAlertId(detection: Detection): string {
     hash.update(String(event['@timestamp'] ?? ''));
   }
   return hash.digest('hex').slice(0, 32);
-}
-
-function isBuiltinRule(rule: LoadedRule): boolean {
-  return rule.origin.file.includes('/rules/builtin/') || rule.tags.includes('execwatch:builtin');
 }
 
 /** Drops `Ext` subtrees (Elastic Defend's non-ECS extensions) at any depth. */

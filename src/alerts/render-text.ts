@@ -25,7 +25,9 @@ export function renderAlertText(alert: EcsDocument, ancestry: AncestryEntry[]): 
   const severity = `risk ${String(event?.risk_score ?? '?')}`;
   lines.push(`ALERT  ${text(rule?.name)}  [${severity}]`);
   lines.push(`  when   ${text(alert['@timestamp'])}`);
-  lines.push(`  host   ${text(host?.name ?? host?.hostname)}   user ${text(user?.name ?? user?.id)}`);
+  lines.push(
+    `  host   ${text(host?.name ?? host?.hostname)}   user ${text(user?.name ?? user?.id)}`,
+  );
   lines.push(`  rule   ${text(rule?.id)}`);
 
   const attack = describeAttack(objectAt(alert, 'threat'));

@@ -78,8 +78,8 @@ function ancestryOf(table: ProcessTable, event: EcsDocument): AncestryEntry[] {
     .reverse()
     .map((summary) => ({
       pid: summary.pid,
-      name: summary.name,
-      commandLine: summary.args.length > 0 ? summary.args.join(' ') : summary.executable,
+      name: summary.name ?? null,
+      commandLine: summary.args?.join(' ') ?? summary.executable ?? null,
     }));
 }
 

@@ -30,7 +30,13 @@ export interface EventPipeline {
 }
 
 export function createEventPipeline(options: EventPipelineOptions): EventPipeline {
-  const stats: PipelineStats = { records: 0, events: 0, malformed: 0, skipped: 0, skippedByReason: {} };
+  const stats: PipelineStats = {
+    records: 0,
+    events: 0,
+    malformed: 0,
+    skipped: 0,
+    skippedByReason: {},
+  };
 
   function reportProblem(error: ExecwatchError): void {
     stats.malformed += 1;

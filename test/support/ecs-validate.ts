@@ -59,11 +59,14 @@ function checkField(path: string, value: unknown, field: FieldDefinition, proble
 
 function checkType(value: unknown, type: string): string | null {
   if (OPEN_TYPES.has(type)) return null;
-  if (INTEGER_TYPES.has(type)) return Number.isInteger(value) ? null : `must be an integer (${type})`;
-  if (NUMBER_TYPES.has(type)) return typeof value === 'number' ? null : `must be a number (${type})`;
+  if (INTEGER_TYPES.has(type))
+    return Number.isInteger(value) ? null : `must be an integer (${type})`;
+  if (NUMBER_TYPES.has(type))
+    return typeof value === 'number' ? null : `must be a number (${type})`;
   if (type === 'boolean') return typeof value === 'boolean' ? null : 'must be a boolean';
   if (type === 'date') return isDate(value) ? null : 'must be an ISO 8601 date';
-  if (STRING_TYPES.has(type)) return typeof value === 'string' ? null : `must be a string (${type})`;
+  if (STRING_TYPES.has(type))
+    return typeof value === 'string' ? null : `must be a string (${type})`;
   return null;
 }
 
