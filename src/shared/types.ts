@@ -3,7 +3,8 @@
  * execwatch produces) or dotted keys (accepted on input); readers must handle both.
  */
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** One ECS document (event or alert) as plain nested JSON. */
 export type EcsDocument = { [key: string]: JsonValue };
