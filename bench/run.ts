@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   for (const name of names) {
     const load = BENCHMARKS[name];
     if (load === undefined) {
-      process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+      process.stderr.write(
+        `unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}\n`,
+      );
       process.exitCode = 2;
       return;
     }

@@ -11,7 +11,10 @@ export interface ProblemPrinter {
   finish(): void;
 }
 
-export function createProblemPrinter(stream: NodeJS.WritableStream, maxPrinted = 20): ProblemPrinter {
+export function createProblemPrinter(
+  stream: NodeJS.WritableStream,
+  maxPrinted = 20,
+): ProblemPrinter {
   let seen = 0;
   return {
     report(error) {

@@ -3,7 +3,12 @@
  * and only when stderr is a terminal (never in logs or pipes).
  */
 export interface ProgressReporter {
-  update(state: { file: string; bytesRead: number; totalBytes: number | null; events: number }): void;
+  update(state: {
+    file: string;
+    bytesRead: number;
+    totalBytes: number | null;
+    events: number;
+  }): void;
   finish(): void;
 }
 
@@ -37,7 +42,9 @@ export function createProgressReporter(
         state.totalBytes === null || state.totalBytes === 0
           ? ''
           : ` ${Math.min(100, Math.floor((state.bytesRead / state.totalBytes) * 100))}%`;
-      stream.write(`\r\x1b[2Kreplaying ${state.file}${percent}  ${state.events.toLocaleString('en-US')} events`);
+      stream.write(
+        `\r\x1b[2Kreplaying ${state.file}${percent}  ${state.events.toLocaleString('en-US')} events`,
+      );
     },
     finish() {
       if (drawn) stream.write('\r\x1b[2K');

@@ -45,7 +45,12 @@ export function registerQueryCommand(program: Command, context: CliContext): voi
     });
 }
 
-async function runQuery(query: string, files: string[], options: QueryOptions, context: CliContext) {
+async function runQuery(
+  query: string,
+  files: string[],
+  options: QueryOptions,
+  context: CliContext,
+) {
   const compiled = compileOrReport(query, context);
   if (compiled === null) return;
 

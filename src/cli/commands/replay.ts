@@ -72,7 +72,8 @@ async function runReplay(files: string[], options: ReplayOptions, context: CliCo
   const problems = createProblemPrinter(context.stderr);
   const progress = createProgressReporter(context.stderr, { enabled: options.progress });
   const agent = describeLocalAgent(context.version, options.hostName);
-  const host: HostInfo | undefined = options.hostName === undefined ? undefined : { hostname: options.hostName };
+  const host: HostInfo | undefined =
+    options.hostName === undefined ? undefined : { hostname: options.hostName };
 
   const pipeline = createDetectionPipeline({
     engine: createDetectionEngine({ rules: ruleSet.rules }),
@@ -92,7 +93,11 @@ async function runReplay(files: string[], options: ReplayOptions, context: CliCo
 
   progress.finish();
   problems.finish();
-  const summary = describeSummary(pipeline.stats(), ruleSet.rules.length, performance.now() - startedMs);
+  const summary = describeSummary(
+    pipeline.stats(),
+    ruleSet.rules.length,
+    performance.now() - startedMs,
+  );
   (options.json === true ? context.stderr : context.stdout).write(`${summary}\n`);
 }
 
