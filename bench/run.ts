@@ -4,6 +4,9 @@
  */
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   eql: () => import('./eql.js'),
+  'eql-parser': () => import('./eql-parser.js'),
+  'detect-engine': () => import('./detect-engine.js'),
+  'replay-read': () => import('./replay-read.js'),
   replay: () => import('./replay.js'),
   delivery: () => import('./delivery.js'),
 };

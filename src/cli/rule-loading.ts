@@ -3,6 +3,7 @@
  * unless `--no-builtin-rules`) and reports rules in error on stderr with file, line, column and
  * a caret. A command goes on with the rules that loaded; the caller decides the exit status.
  */
+import { EqlError } from '../eql/index.js';
 import { loadRules } from '../rules/index.js';
 import type { LoadedRule, RuleReport } from '../rules/index.js';
 import type { CliContext } from './context.js';
@@ -33,10 +34,16 @@ export async function loadSelectedRules(
 }
 
 export function describeRuleError(report: RuleReport): string {
-  const error = report.error as (RuleReport['error'] & { render?: () => string }) | undefined;
-  if (error?.render !== undefined) return error.render();
-  if (error !== undefined) return error.describe();
-  return `${report.file}: ${report.reason ?? 'rule could not be loaded'}`;
+  const error = report.error;
+  if (error === undefined) return `${report.file}: ${report.reason ?? 'rule could not be loaded'}`;
+
+  // A query error carries its caret drawing; rules read from JSON wrap it as the cause.
+  const rendered = [error, error.cause].find(isRenderable);
+  return rendered === undefined ? error.describe() : rendered.render();
+}
+
+function isRenderable(value: unknown): value is EqlError {
+  return value instanceof EqlError;
 }
 
 /** Commander's collector for a repeatable option. */

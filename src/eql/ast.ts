@@ -22,6 +22,12 @@ export type Literal = {
   type: 'Literal';
   /** Integers beyond 2^53 keep their digits in `raw`; `value` is then the nearest double. */
   value: string | number | boolean | null;
+  /**
+   * The source text of a numeric literal, sign included (`-1.50`, `1e3`, `9007199254740993`):
+   * tells integers from decimals (`4 / x` divides as integers, `4.0 / x` does not) and keeps
+   * the digits of integers beyond 2^53. Absent for strings, booleans and null.
+   */
+  raw?: string;
   span: Span;
 };
 

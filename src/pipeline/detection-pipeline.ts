@@ -40,6 +40,8 @@ export interface DetectionPipelineOptions {
 }
 
 export interface DetectionPipeline extends EventPipeline {
+  /** At the end of input: completes sequences still waiting on a trailing `![…]` step. */
+  finish(): void;
   stats(): PipelineStats & { alerts: number };
 }
 
@@ -51,12 +53,20 @@ export function createDetectionPipeline(options: DetectionPipelineOptions): Dete
   );
   let alerts = 0;
 
-  function onEvent(event: EcsDocument, origin: EventOrigin): void {
-    for (const detection of options.engine.process(event)) {
+  function raise(detections: Detection[], origin: EventOrigin): void {
+    for (const detection of detections) {
       alerts += 1;
       const alert = buildAlert(detection, { agent: options.agent, now });
-      options.onAlert({ alert, detection, origin, ancestry: ancestryOf(table, event) });
+      const last = detection.events[detection.events.length - 1];
+      const ancestry = last === undefined ? [] : ancestryOf(table, last);
+      options.onAlert({ alert, detection, origin, ancestry });
     }
+  }
+
+  let lastOrigin: EventOrigin = { source: 'none' };
+  function onEvent(event: EcsDocument, origin: EventOrigin): void {
+    lastOrigin = origin;
+    raise(options.engine.process(event), origin);
   }
 
   const events = createEventPipeline({
@@ -64,7 +74,11 @@ export function createDetectionPipeline(options: DetectionPipelineOptions): Dete
     onEvent,
     ...(options.onProblem === undefined ? {} : { onProblem: options.onProblem }),
   });
-  return { handle: events.handle, stats: () => ({ ...events.stats(), alerts }) };
+  return {
+    handle: events.handle,
+    finish: () => raise(options.engine.flush(), lastOrigin),
+    stats: () => ({ ...events.stats(), alerts }),
+  };
 }
 
 function ancestryOf(table: ProcessTable, event: EcsDocument): AncestryEntry[] {
@@ -111,6 +125,7 @@ export async function detectInRecordings(options: {
 
   const source = createReplaySource({ paths: options.paths, format: options.format ?? 'auto' });
   await drainSource(source, pipeline.handle);
+  pipeline.finish();
   return {
     detections: raised.map((r) => r.detection),
     raised,

@@ -90,6 +90,7 @@ async function runReplay(files: string[], options: ReplayOptions, context: CliCo
     onProgress: (p) => progress.update({ ...p, events: pipeline.stats().events }),
   });
   await drainSource(source, pipeline.handle);
+  pipeline.finish();
 
   progress.finish();
   problems.finish();

@@ -1,0 +1,539 @@
+/**
+ * The building blocks of EQL evaluation, each against its specification: field access over
+ * nested, dotted and mixed documents; wildcard matching (fast paths against a reference
+ * matcher); Lucene regex translation (the regexp syntax reference's examples); the function
+ * reference's examples; and two properties over random queries and events — the compiler agrees
+ * with the interpreter, and prefilter hints never exclude an event the query matches.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { compileFieldReader } from '../../src/eql/fields.js';
+import { lookupFunction } from '../../src/eql/functions.js';
+import {
+  compileQuery,
+  evaluateWithInterpreter,
+  passesHints,
+  type EqlEvent,
+} from '../../src/eql/index.js';
+import { wildcardMatches } from '../../src/eql/interpreter.js';
+import { compileLuceneRegex, translateLuceneRegex } from '../../src/eql/lucene-regex.js';
+import { compileWildcard } from '../../src/eql/wildcard.js';
+
+describe('field access', () => {
+  it.each([
+    ['nested objects', { process: { parent: { name: 'bash' } } }, 'bash'],
+    ['dotted keys', { 'process.parent.name': 'bash' }, 'bash'],
+    ['a dotted key holding an object', { 'process.parent': { name: 'bash' } }, 'bash'],
+    ['an object holding a dotted key', { process: { 'parent.name': 'bash' } }, 'bash'],
+    [
+      'arrays of objects',
+      { process: [{ parent: { name: 'a' } }, { parent: { name: 'b' } }] },
+      ['a', 'b'],
+    ],
+    ['a leaf array', { process: { parent: { name: ['a', 'b'] } } }, ['a', 'b']],
+    ['a missing branch', { process: { name: 'x' } }, undefined],
+    ['a null on the way', { process: { parent: null } }, undefined],
+    ['a null leaf', { process: { parent: { name: null } } }, null],
+    ['a scalar on the way', { process: 'x' }, undefined],
+    ['inherited members', { process: { parent: {} }, constructor: 1 }, undefined],
+  ])('reads process.parent.name from %s', (_shape, document, want) => {
+    const read = compileFieldReader(['process', 'parent', 'name']);
+
+    const got = read(document);
+
+    expect(got).toEqual(want);
+  });
+
+  it('does not read inherited object members as fields', () => {
+    const read = compileFieldReader(['constructor']);
+
+    const got = read({});
+
+    expect(got).toBeUndefined();
+  });
+});
+
+describe('wildcard patterns', () => {
+  it.each([
+    ['doc*', ['doc', 'docs', 'document'], ['DOS', 'adoc']],
+    ['*doc', ['adoc', 'asciidoc', 'doc'], ['docs']],
+    ['d*c', ['doc', 'disc', 'dc'], ['dogs']],
+    ['doc?', ['docs'], ['doc', 'document']],
+    ['?doc', ['adoc'], ['asciidoc']],
+    ['*a*b*', ['ab', 'xaxbx', 'ba b'], ['ba', 'a']],
+    ['a*a', ['aa', 'aba'], ['a']],
+    ['', [''], ['x']],
+    ['*', ['', 'anything'], []],
+    ['C:\\Windows\\*', ['C:\\Windows\\cmd.exe'], ['C:Windows*']],
+    ['?', ['é', '😀'], ['', 'ab']],
+  ])('%s matches its examples and nothing else', (pattern, yes, no) => {
+    const matcher = compileWildcard(pattern, false);
+
+    const got = [...yes, ...no].map((value) => matcher(value));
+
+    expect(got).toEqual([...yes.map(() => true), ...no.map(() => false)]);
+  });
+
+  it('agrees with a backtracking reference matcher on random patterns and values', () => {
+    const alphabet = fc.constantFrom('a', 'b', '*', '?', '.', '\\');
+    const text = fc.array(alphabet, { maxLength: 8 }).map((chars) => chars.join(''));
+    const value = fc.array(fc.constantFrom('a', 'b', '.', '*'), { maxLength: 8 });
+
+    fc.assert(
+      fc.property(text, value, (pattern, chars) => {
+        const subject = chars.join('');
+        expect(compileWildcard(pattern, false)(subject)).toBe(wildcardMatches(pattern, subject));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('Lucene regex translation', () => {
+  it.each([
+    ['ab.*', 'abcde', true],
+    ['abcd', 'abcde', false],
+    ['ab..', 'abcd', true],
+    ['abcd?', 'abc', true],
+    ['ab+', 'abbb', true],
+    ['a{2}', 'aa', true],
+    ['a{2,}', 'aaaa', true],
+    ['a{2,4}', 'aaaaa', false],
+    ['abc|xyz', 'xyz', true],
+    ['(ab)+', 'ababab', true],
+    ['[abc]', 'b', true],
+    ['[a-c]', 'd', false],
+    ['[^abc]', 'd', true],
+    ['[-abc]', '-', true],
+    ['\\d+', '123', true],
+    ['\\D', '5', false],
+    ['\\w+', 'a_1', true],
+    ['\\s', ' ', true],
+    ['\\\\', '\\', true],
+    ['"john@smith.com"', 'john@smith.com', true],
+    ['a~bc', 'adc', true],
+    ['a~bc', 'abc', false],
+    ['a~bc', 'ac', true],
+    ['aaa.+&.+bbb', 'aaabbb', true],
+    ['aaa.+&.+bbb', 'aaabb', false],
+    ['@&~(abc.+)', 'abcdef', false],
+    ['@&~(abc.+)', 'abxdef', true],
+    ['foo<1-100>', 'foo100', true],
+    ['foo<1-100>', 'foo101', false],
+    ['foo<01-100>', 'foo01', true],
+    ['foo<001-100>', 'foo1', false],
+    ['#', '', false],
+    ['()', '', true],
+    ['a^b$', 'a^b$', true],
+    ['.', '\n', true],
+  ])('%s on %j gives %s', (pattern, value, want) => {
+    const got = compileLuceneRegex(pattern, false).test(value);
+
+    expect(got).toBe(want);
+  });
+
+  it('matches case-insensitively for regex~', () => {
+    const got = compileLuceneRegex('VALUE[^Z].?', true).test('valuex!');
+
+    expect(got).toBe(true);
+  });
+
+  it.each([
+    ['(ab', "expected ')' to close the expression"],
+    ['[ab', "unterminated '[' in regex"],
+    ['*a', "'*' has nothing to repeat"],
+    ['a{x}', 'expected a repeat count after "{"'],
+    ['"ab', 'unterminated "…" in regex'],
+    ['<1-x>', "expected '<min-max>' numeric interval"],
+    ['<1-100000>', 'numeric interval <1-100000> is wider than 10000 values'],
+    ['ab)', "unexpected ')' in regex"],
+    ['a\\', 'the regex ends after "\\"'],
+  ])('rejects %s', (pattern, message) => {
+    const got = () => translateLuceneRegex(pattern);
+
+    expect(got).toThrow(message);
+  });
+});
+
+describe('functions, per the function reference', () => {
+  const call = (name: string, args: unknown[], caseInsensitive = false, floatLiteral = false) =>
+    lookupFunction(name)?.evaluate(args, { caseInsensitive, floatLiteral });
+
+  it.each([
+    ['add', [4, 0.5], 4.5],
+    ['add', [null, 4], null],
+    ['subtract', [1, 0.2], 0.8],
+    ['multiply', [0.25, 2], 0.5],
+    ['divide', [4, 3], 1],
+    ['divide', [-4, 3], -1],
+    ['divide', [0.5, 4], 0.125],
+    ['divide', [4, 0], null],
+    ['modulo', [10, -6], 4],
+    ['modulo', [-10, -6], -4],
+    ['modulo', [10, 0.5], 0],
+    ['concat', ['regsvr32.exe', ' ', 42.5], 'regsvr32.exe 42.5'],
+    ['concat', ['regsvr32.exe', ' ', true], 'regsvr32.exe true'],
+    ['concat', [null], null],
+    ['endsWith', ['', ''], true],
+    ['endsWith', ['regsvr32.exe', null], null],
+    ['indexOf', ['subdomain.example.com', 'd'], 3],
+    ['indexOf', ['subdomain.example.com', '.', 9], 9],
+    ['indexOf', ['', ''], 0],
+    ['indexOf', ['subdomain.example.com', '', -6], 0],
+    ['indexOf', ['subdomain.example.com', 'z', 9], null],
+    ['indexOf', ['subdomain.example.com', '.', null], null],
+    ['length', ['start explorer.exe'], 18],
+    ['number', ['1337'], 1337],
+    ['number', ['+1337'], 1337],
+    ['number', ['0xdeadbeef'], 3735928559],
+    ['number', ['0xdeadbeef', 16], 3735928559],
+    ['number', ['1337', null], 1337],
+    ['number', ['not a number'], null],
+    ['number', [''], null],
+    ['startsWith', ['regsvr32.exe', 'Regsvr32'], false],
+    ['string', [42.5], '42.5'],
+    ['string', [null], null],
+    ['stringContains', ['', ''], false],
+    ['substring', ['start regsvr32.exe', 6], 'regsvr32.exe'],
+    ['substring', ['start regsvr32.exe', 6, 14], 'regsvr32'],
+    ['substring', ['start regsvr32.exe', -4, -1], '.ex'],
+    ['substring', ['start', 9], ''],
+    ['between', ['', '', ''], ''],
+    ['between', [null, 'a', 'b'], null],
+    ['cidrMatch', ['192.168.152.12', '192.168.0.0/16', '10.0.0.0/8'], true],
+    ['cidrMatch', ['192.168.152.12', '10.0.0.0/8', '10.128.0.0/9'], false],
+    ['cidrMatch', ['::ffff:10.1.2.3', '10.0.0.0/8'], true],
+    ['cidrMatch', ['fe80::1', 'fe80::/10'], true],
+    ['cidrMatch', ['not an ip', '10.0.0.0/8'], false],
+    ['cidrMatch', [null, '10.0.0.0/8'], null],
+  ])('%s(%j) returns %j', (name, args, want) => {
+    const got = call(name, args);
+
+    expect(got).toEqual(want);
+  });
+
+  it.each([
+    ['endsWith', ['regsvr32.exe', '.EXE'], true],
+    ['startsWith', ['regsvr32.exe', 'Regsvr32'], true],
+    ['stringContains', ['start regsvr32.exe', 'Regsvr32'], true],
+    ['indexOf', ['subdomain.example.com', 'D'], 3],
+    ['between', ['C:\\Windows\\System32\\cmd.exe', 'system32\\', '.exe'], 'cmd'],
+  ])('%s~(%j) returns %j', (name, args, want) => {
+    const got = call(name, args, true);
+
+    expect(got).toEqual(want);
+  });
+
+  it('divides as floats when an argument was written as a decimal literal', () => {
+    const got = call('divide', [4, 3], false, true);
+
+    expect(got).toBeCloseTo(4 / 3);
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// Random queries over random events
+
+const NAMES = ['bash', 'Bash', 'curl', 'mount_smbfs', 'doc', 'DOCS', ''];
+
+const scalarValue = fc.oneof(
+  fc.constantFrom(...NAMES),
+  fc.integer({ min: -3, max: 12 }),
+  fc.boolean(),
+  fc.constant(null),
+);
+const fieldValue = fc.oneof(
+  { weight: 4, arbitrary: scalarValue },
+  { weight: 1, arbitrary: fc.array(scalarValue, { maxLength: 3 }) },
+);
+
+/** A process event in one of the shapes ECS documents take: nested, dotted, or mixed. */
+const eventArbitrary = fc
+  .record(
+    {
+      category: fc.constantFrom('process', 'network', ['process', 'file']),
+      name: fieldValue,
+      args: fieldValue,
+      pid: fieldValue,
+      parentName: fieldValue,
+      shape: fc.constantFrom('nested', 'dotted', 'mixed'),
+    },
+    { requiredKeys: ['category', 'shape'] },
+  )
+  .map(({ category, name, args, pid, parentName, shape }) => {
+    const process: Record<string, unknown> = {};
+    if (name !== undefined) process['name'] = name;
+    if (args !== undefined) process['args'] = args;
+    if (pid !== undefined) process['pid'] = pid;
+    const parent = parentName === undefined ? undefined : { name: parentName };
+    if (shape === 'nested') {
+      return { event: { category }, process: { ...process, parent } } as EqlEvent;
+    }
+    if (shape === 'dotted') {
+      const dotted: Record<string, unknown> = { 'event.category': category };
+      for (const [key, value] of Object.entries(process)) dotted[`process.${key}`] = value;
+      if (parent !== undefined) dotted['process.parent.name'] = parent.name;
+      return dotted as EqlEvent;
+    }
+    return { event: { category }, process, 'process.parent': parent } as EqlEvent;
+  });
+
+const fieldText = fc.constantFrom(
+  'process.name',
+  'process.args',
+  'process.pid',
+  'process.parent.name',
+);
+const stringLiteral = fc
+  .constantFrom(...NAMES, 'b*', '*o*', 'doc?', '*')
+  .map((s) => JSON.stringify(s));
+const numberLiteral = fc.integer({ min: -3, max: 12 }).map(String);
+
+const predicateText: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  atom: fc.oneof(
+    fc
+      .tuple(fieldText, fc.constantFrom('==', '!=', '<', '>=', ':', 'like', 'like~'), stringLiteral)
+      .map(([f, op, v]) => `${f} ${op} ${v}`),
+    fc
+      .tuple(fieldText, fc.constantFrom('==', '!=', '<', '<=', '>'), numberLiteral)
+      .map(([f, op, v]) => `${f} ${op} ${v}`),
+    fc
+      .tuple(
+        fieldText,
+        fc.constantFrom('in', 'in~', 'not in', 'not in~'),
+        fc.array(stringLiteral, { minLength: 1, maxLength: 3 }),
+      )
+      .map(([f, op, vs]) => `${f} ${op} (${vs.join(', ')})`),
+    fc.tuple(fieldText, fc.constantFrom('==', '!=')).map(([f, op]) => `${f} ${op} null`),
+    fc
+      .tuple(
+        fc.constantFrom('startsWith', 'endsWith~', 'stringContains~'),
+        fieldText,
+        stringLiteral,
+      )
+      .map(([fn, f, v]) => `${fn}(${f}, ${v})`),
+    fc.tuple(fieldText, numberLiteral).map(([f, n]) => `${f} + 1 > ${n}`),
+    fc.tuple(fieldText, numberLiteral).map(([f, n]) => `length(${f}) == ${n}`),
+    fieldText.map((f) => `${f} regex~ "b.*|d[o]+c"`),
+  ),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    tie('atom'),
+    fc
+      .tuple(tie('node'), fc.constantFrom('and', 'or'), tie('node'))
+      .map(([l, op, r]) => `(${l} ${op} ${r})`),
+    tie('node').map((operand) => `not ${operand}`),
+  ),
+})).node as fc.Arbitrary<string>;
+
+const queryText = fc
+  .tuple(fc.constantFrom('process', 'any', 'network'), predicateText)
+  .map(([category, condition]) => `${category} where ${condition}`);
+
+describe('compiled queries', () => {
+  it('agree with the AST interpreter on random queries and events', () => {
+    fc.assert(
+      fc.property(
+        queryText,
+        fc.array(eventArbitrary, { minLength: 1, maxLength: 8 }),
+        (text, events) => {
+          const compiled = compileQuery(text);
+          if (compiled.kind !== 'event') return;
+
+          for (const event of events) {
+            expect(compiled.matches(event)).toBe(evaluateWithInterpreter(compiled.ast, event));
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('never have an event excluded by their prefilter hints that they match', () => {
+    const nameQuery = fc
+      .tuple(
+        fc.constantFrom('process', 'network'),
+        fc.constantFrom('==', ':', 'like', 'like~', 'in', 'in~'),
+        fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 3 }),
+        predicateText,
+        fc.constantFrom('and', 'or'),
+      )
+      .map(([category, op, names, rest, join]) => {
+        const values = names.map((name) => JSON.stringify(name));
+        const list = op.startsWith('in') ? `(${values.join(', ')})` : (values[0] ?? '""');
+        return `${category} where process.name ${op} ${list} ${join} ${rest}`;
+      });
+
+    fc.assert(
+      fc.property(
+        nameQuery,
+        fc.array(eventArbitrary, { minLength: 1, maxLength: 8 }),
+        (text, events) => {
+          const compiled = compileQuery(text);
+          if (compiled.kind !== 'event') return;
+
+          for (const event of events.filter((candidate) => compiled.matches(candidate))) {
+            const categories = [readPath(event, 'event.category')].flat().map(String);
+            const names = [readPath(event, 'process.name')]
+              .flat()
+              .filter((name): name is string => typeof name === 'string');
+            expect(passesHints(compiled.hints, categories, names)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it.each([
+    ['process where process.name == "Bash"', ['process'], ['bash']],
+    [
+      'process where process.name : ("curl", "WGET") and process.args : "*"',
+      ['process'],
+      ['curl', 'wget'],
+    ],
+    [
+      'process where process.name in ("a", "b") or process.name like~ "c"',
+      ['process'],
+      ['a', 'b', 'c'],
+    ],
+    ['process where process.name : "ba*"', ['process'], null],
+    ['process where not process.name == "bash"', ['process'], null],
+    ['process where process.name == "a" or process.pid == 1', ['process'], null],
+    ['any where process.name == "a"', null, ['a']],
+    [
+      'sequence [process where process.name == "a"] [network where process.name : "b"]',
+      ['process', 'network'],
+      ['a', 'b'],
+    ],
+    [
+      'sequence with maxspan=1m [process where process.name == "a"] ![file where true]',
+      ['process', 'file'],
+      null,
+    ],
+    [
+      'sequence [process where process.name == "a"] [process where process.name == "b"] until [any where true]',
+      null,
+      null,
+    ],
+  ])('derive hints for %s', (text, categories, processNames) => {
+    const got = compileQuery(text).hints;
+
+    expect(got).toEqual({ categories, processNames });
+  });
+});
+
+describe('event-time robustness', () => {
+  function deepArray(depth: number): unknown {
+    let value: unknown = 'x';
+    for (let level = 0; level < depth; level++) value = [value];
+    return value;
+  }
+
+  it.each([
+    'process where process.args : "x*"',
+    'process where process.args == "x"',
+    'process where process.args in~ ("X")',
+    'process where startsWith(process.args, "x")',
+    'process where process.args != null',
+  ])('%s does not throw on a 200000-deep nested array', (query) => {
+    const compiled = compileQuery(query);
+    if (compiled.kind !== 'event') throw new Error('expected an event query');
+    const event = { event: { category: 'process' }, process: { args: deepArray(200_000) } };
+
+    const got = () => compiled.matches(event);
+
+    expect(got).not.toThrow();
+  });
+
+  it('does not throw in a sequence whose join key is a 200000-deep nested array', () => {
+    const compiled = compileQuery(
+      'sequence by process.args [process where true] [process where true]',
+    );
+    if (compiled.kind !== 'sequence') throw new Error('expected a sequence query');
+    const state = compiled.createState();
+    const event = { event: { category: 'process' }, process: { args: deepArray(200_000) } };
+
+    const got = () => [state.push(event), state.push(event)];
+
+    expect(got).not.toThrow();
+  });
+});
+
+describe('the seed rule, "Attempt to Mount SMB Share via Command Line"', () => {
+  const seedRule = `process where host.os.type == "macos" and event.type in ("start", "process_started") and
+  (
+    process.name : "mount_smbfs" or
+    (process.name : "open" and process.args : "smb://*") or
+    (process.name : "mount" and process.args : "smbfs") or
+    (process.name : "osascript" and process.command_line : "osascript*mount volume*smb://*")
+  ) and
+  not process.parent.executable : "/Applications/Google Drive.app/Contents/MacOS/Google Drive"`;
+  const googleDrive = '/Applications/Google Drive.app/Contents/MacOS/Google Drive';
+
+  function execEvent(process: Record<string, unknown>, type = 'start'): EqlEvent {
+    return {
+      host: { os: { type: 'macos' } },
+      event: { category: ['process'], type: [type] },
+      process,
+    };
+  }
+
+  it.each([
+    ['mount_smbfs with no known parent', { name: 'mount_smbfs' }, true],
+    [
+      'Mount_SMBFS (": " ignores case)',
+      { name: 'Mount_SMBFS', parent: { executable: '/bin/zsh' } },
+      true,
+    ],
+    ['open smb://', { name: 'open', args: ['open', 'smb://nas/share'] }, true],
+    ['open of a web page', { name: 'open', args: ['open', 'https://example.com'] }, false],
+    ['mount -t smbfs', { name: 'mount', args: ['mount', '-t', 'smbfs', '//nas/x', '/mnt'] }, true],
+    ['mount -t nfs', { name: 'mount', args: ['mount', '-t', 'nfs'] }, false],
+    [
+      'osascript mount volume',
+      { name: 'osascript', command_line: 'osascript -e mount volume "smb://nas/share"' },
+      true,
+    ],
+    [
+      'mount_smbfs run by Google Drive',
+      { name: 'mount_smbfs', parent: { executable: googleDrive } },
+      false,
+    ],
+  ])('%s → %s', (_label, process, want) => {
+    const compiled = compileQuery(seedRule);
+    if (compiled.kind !== 'event') throw new Error('the seed rule is an event query');
+
+    const got = compiled.matches(execEvent(process));
+
+    expect(got).toBe(want);
+    expect(evaluateWithInterpreter(compiled.ast, execEvent(process))).toBe(want);
+  });
+
+  it('does not fire on a Linux host or on an exit event', () => {
+    const compiled = compileQuery(seedRule);
+    if (compiled.kind !== 'event') throw new Error('the seed rule is an event query');
+    const linux = { ...execEvent({ name: 'mount_smbfs' }), host: { os: { type: 'linux' } } };
+
+    const got = [
+      compiled.matches(linux),
+      compiled.matches(execEvent({ name: 'mount_smbfs' }, 'end')),
+    ];
+
+    expect(got).toEqual([false, false]);
+  });
+
+  it('indexes under the four process names it can fire on', () => {
+    const got = compileQuery(seedRule).hints;
+
+    expect(got).toEqual({
+      categories: ['process'],
+      processNames: ['mount_smbfs', 'open', 'mount', 'osascript'],
+    });
+  });
+});
+
+function readPath(event: EqlEvent, path: string): unknown {
+  return compileFieldReader(path.split('.'))(event);
+}
