@@ -1,8 +1,8 @@
 /**
  * The native path from an ES message to a JS object, measured with the test-only addon (the same
  * queue, thread-safe function and conversion as the ES addon; Linux or macOS). Figures:
- * - producer cost per record on the "ES thread" (queue push + wake-up; the copy-out from an
- *   es_message_t is not included, it needs a Mac),
+ * - producer cost per record on the "ES thread": building a sample record (a stand-in for the
+ *   copy-out from an es_message_t, which needs a Mac) plus the queue push and wake-up,
  * - JS-thread conversion of a record into an eslogger-shaped object,
  * - end to end: a producer thread offering while the JS thread drains.
  */
@@ -60,7 +60,7 @@ async function measureEndToEnd(addon: BenchAddon): Promise<void> {
   pump.close();
 
   const nsPerOffer = (produced.elapsedMs * 1e6) / RECORDS;
-  console.log(`  producer (ES thread) per record:   ${nsPerOffer.toFixed(0)} ns`);
+  console.log(`  producer: build record + offer:    ${nsPerOffer.toFixed(0)} ns/record`);
   console.log(`  offer + deliver + convert:         ${perSecond(RECORDS, elapsedMs)}`);
 }
 

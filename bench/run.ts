@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   'replay-read': () => import('./replay-read.js'),
   replay: () => import('./replay.js'),
   delivery: () => import('./delivery.js'),
+  'native-pump': () => import('./native-pump.js'),
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ export interface CliContext {
 
 export function createProcessContext(): CliContext {
   let code = 0;
+  exitQuietlyWhenReaderCloses(process.stdout);
   return {
     version: readPackageVersion(),
     stdout: process.stdout,
@@ -32,4 +33,15 @@ function readPackageVersion(): string {
   const url = new URL('../../package.json', import.meta.url);
   const parsed = JSON.parse(readFileSync(url, 'utf8')) as { version?: string };
   return parsed.version ?? '0.0.0';
+}
+
+/**
+ * `execwatch query … | head -3`: when the reader of stdout goes away, the output is no longer
+ * wanted. End quietly with the status so far instead of crashing on EPIPE.
+ */
+function exitQuietlyWhenReaderCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }

@@ -1,0 +1,219 @@
+/**
+ * The replay source: recordings read back as source records, one per line, in file order.
+ *
+ * Approach: for each path in turn, open it (or stdin for `-`), inflate it when it starts with the
+ * gzip magic number, split it into lines (line-reader.ts), parse each line with the big-int-safe
+ * JSON parser, and tag it `es-message` or `ecs` by the file's format. With `format: 'auto'` the
+ * first line that looks like either decides for the whole file.
+ *
+ * Contract: a bad line is a `malformed` record with file, line and column, and reading goes on.
+ * Blank lines are skipped (but counted for line numbers). A file that cannot be opened or read
+ * (missing, permission, a directory, a corrupt gzip stream) throws an `ExecwatchError` with code
+ * `INPUT_UNREADABLE` from the iteration, after the records of the files before it. `follow`
+ * keeps reading the last growing file until `stop()`; it applies to plain files (a gzip stream
+ * cannot be appended to while it is read) and stdin is followed by nature.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+import { parseJsonLine } from '../normalize/index.js';
+import { ExecwatchError } from '../shared/errors.js';
+import type { EcsDocument, EventOrigin } from '../shared/types.js';
+import { detectRecordFormat, type RecordingFormat } from './format-detect.js';
+import {
+  inflateIfGzip,
+  readFileChunks,
+  readStreamChunks,
+  splitLines,
+  StopSignal,
+} from './line-reader.js';
+import type { EventSource, SourceRecord } from './types.js';
+
+export interface ReplayProgress {
+  /** Raw bytes read so far from `file` (compressed bytes for gzip). */
+  bytesRead: number;
+  /** The file's size, or null for stdin. */
+  totalBytes: number | null;
+  file: string;
+}
+
+export interface ReplaySourceOptions {
+  /** Recordings to read in order; `-` is standard input. */
+  paths: string[];
+  /** `auto` (default) detects each file's format from its first recognisable line. */
+  format?: 'auto' | RecordingFormat;
+  /** The stream `-` reads; defaults to `process.stdin`. */
+  stdin?: NodeJS.ReadableStream;
+  /** Keep reading files as they grow, until `stop()`. */
+  follow?: boolean;
+  /** How often a followed file is checked for new data. Default 250 ms. */
+  pollIntervalMs?: number;
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
+export const REPLAY_DEFAULTS = { pollIntervalMs: 250 } as const;
+
+const STDIN_PATH = '-';
+
+/** Creates a source that replays recordings; see the module comment for its contract. */
+export function createReplaySource(options: ReplaySourceOptions): EventSource {
+  const signal = new StopSignal();
+  return {
+    name: 'replay',
+    records: () => readRecordings(options, signal),
+    stop: () => {
+      signal.stop();
+      return Promise.resolve();
+    },
+  };
+}
+
+async function* readRecordings(
+  options: ReplaySourceOptions,
+  signal: StopSignal,
+): AsyncGenerator<SourceRecord> {
+  for (const path of options.paths) {
+    if (signal.stopped) return;
+    yield* readRecording(path, options, signal);
+  }
+}
+
+async function* readRecording(
+  path: string,
+  options: ReplaySourceOptions,
+  signal: StopSignal,
+): AsyncGenerator<SourceRecord> {
+  const isStdin = path === STDIN_PATH;
+  const handle = isStdin ? undefined : await openRecording(path);
+  try {
+    const totalBytes = handle === undefined ? null : (await handle.stat()).size;
+    const report = (bytesRead: number): void =>
+      options.onProgress?.({ bytesRead, totalBytes, file: path });
+    const follow = options.follow === true && !isStdin;
+
+    const raw =
+      handle === undefined
+        ? readStreamChunks(options.stdin ?? process.stdin, signal, report)
+        : readFileChunks(handle, {
+            follow,
+            pollIntervalMs: options.pollIntervalMs ?? REPLAY_DEFAULTS.pollIntervalMs,
+            signal,
+            onBytes: report,
+          });
+    const lines = splitLines(inflateIfGzip(raw), !follow);
+    yield* recordsOf(lines, path, options.format ?? 'auto', signal);
+  } catch (error) {
+    throw asUnreadable(error, path);
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function* recordsOf(
+  batches: AsyncIterable<string[]>,
+  file: string,
+  requested: 'auto' | RecordingFormat,
+  signal: StopSignal,
+): AsyncGenerator<SourceRecord> {
+  let format = requested === 'auto' ? undefined : requested;
+  let lineNumber = 0;
+
+  for await (const batch of batches) {
+    for (const line of batch) {
+      lineNumber += 1;
+      if (signal.stopped) return;
+      if (isBlank(line)) continue;
+
+      const origin: EventOrigin = { source: 'replay', file, line: lineNumber };
+      const parsed = parseLine(line, origin);
+      if (parsed.kind === 'malformed') {
+        yield parsed;
+        continue;
+      }
+
+      format ??= detectRecordFormat(parsed.value);
+      if (format === undefined) yield undetectable(line, origin);
+      else if (format === 'eslogger') yield { kind: 'es-message', message: parsed.value, origin };
+      else yield { kind: 'ecs', document: parsed.value as EcsDocument, origin };
+    }
+  }
+}
+
+type ParsedLine =
+  { kind: 'object'; value: Record<string, unknown> } | Extract<SourceRecord, { kind: 'malformed' }>;
+
+function parseLine(line: string, origin: EventOrigin): ParsedLine {
+  const where = { file: origin.file ?? STDIN_PATH, line: origin.line ?? 0 };
+  let value: unknown;
+  try {
+    value = parseJsonLine(line, where);
+  } catch (error) {
+    if (error instanceof ExecwatchError) return { kind: 'malformed', error, origin };
+    throw error;
+  }
+
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject) return { kind: 'object', value: value as Record<string, unknown> };
+  const error = new ExecwatchError('MALFORMED_RECORD', 'Expected a JSON object on each line', {
+    location: { ...where, column: firstNonBlankColumn(line) },
+  });
+  return { kind: 'malformed', error, origin };
+}
+
+function undetectable(line: string, origin: EventOrigin): SourceRecord {
+  const message =
+    'Cannot tell the recording format: expected an eslogger message (event_type, event, ' +
+    'process) or an ECS document (@timestamp, event.category); pass --format to choose';
+  const error = new ExecwatchError('MALFORMED_RECORD', message, {
+    location: {
+      file: origin.file ?? STDIN_PATH,
+      line: origin.line ?? 0,
+      column: firstNonBlankColumn(line),
+    },
+  });
+  return { kind: 'malformed', error, origin };
+}
+
+async function openRecording(path: string): Promise<FileHandle> {
+  try {
+    const handle = await open(path, 'r');
+    const stats = await handle.stat();
+    if (stats.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    return handle;
+  } catch (error) {
+    throw asUnreadable(error, path);
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  Z_DATA_ERROR: 'it is not a valid gzip stream',
+  Z_BUF_ERROR: 'the gzip stream ends early (truncated file)',
+};
+
+function asUnreadable(error: unknown, path: string): unknown {
+  if (error instanceof ExecwatchError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason =
+    (typeof code === 'string' ? REASONS[code] : undefined) ??
+    (error instanceof Error ? error.message : String(error));
+  const shown = path === STDIN_PATH ? 'standard input' : path;
+  return new ExecwatchError('INPUT_UNREADABLE', `Cannot read recording ${shown}: ${reason}`, {
+    cause: error,
+    location: { file: path },
+  });
+}
+
+function isBlank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '');
+}
+
+function firstNonBlankColumn(line: string): number {
+  const match = /\S/.exec(line);
+  return match === null ? 1 : match.index + 1;
+}
