@@ -16,19 +16,23 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** `json` for daemons and log shippers, `text` for a person at a terminal. */
   format?: 'json' | 'text';
+  /** Where lines go; stderr when absent. */
+  stream?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format =
     options.format === 'json'
-      ? winston.format.combine(winston.format.timestamp(), winston.format.json())
+      ? winston.format.combine(winston.format.timestamp(), serializeErrors(), winston.format.json())
       : winston.format.combine(winston.format.timestamp(), winston.format.printf(formatTextLine));
 
   return winston.createLogger({
     level: options.level ?? 'info',
     format,
     transports: [
-      new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }),
+      options.stream === undefined
+        ? new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })
+        : new winston.transports.Stream({ stream: options.stream }),
     ],
   });
 }
@@ -37,6 +41,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export function createSilentLogger(): Logger {
   return winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
 }
+
+/** Error-valued fields (`err`) become `{ code, message }`: JSON.stringify drops both. */
+const serializeErrors = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) {
+    if (value instanceof Error) info[key] = replaceError(key, value);
+  }
+  return info;
+});
 
 function formatTextLine(info: winston.Logform.TransformableInfo): string {
   const { level, message, timestamp, ...fields } = info;
