@@ -159,17 +159,27 @@ export async function* splitLines(
   flushPartial: boolean,
 ): AsyncGenerator<string[]> {
   let carried: Buffer[] = [];
+  let carriedBytes = 0;
 
   for await (const chunk of chunks) {
     const lastNewline = chunk.lastIndexOf(NEWLINE);
     if (lastNewline === -1) {
       carried.push(chunk);
+      carriedBytes += chunk.length;
+      // Input without newlines (not a recording) must not grow memory without bound: past the
+      // limit the bytes so far are handed out as one line, which then fails to parse.
+      if (carriedBytes > MAX_LINE_BYTES) {
+        yield [Buffer.concat(carried).toString('utf8')];
+        carried = [];
+        carriedBytes = 0;
+      }
       continue;
     }
 
     const bytes = carried.length === 0 ? chunk : Buffer.concat([...carried, chunk]);
     const end = bytes.length - (chunk.length - lastNewline);
     carried = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
+    carriedBytes = chunk.length - lastNewline - 1;
     yield toLines(bytes.toString('utf8', 0, end));
   }
 
@@ -178,6 +188,8 @@ export async function* splitLines(
 }
 
 const NEWLINE = 0x0a;
+/** Longest line kept whole; an exec with ARG_MAX of arguments and its environment is far less. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 function toLines(text: string): string[] {
   const lines = text.split('\n');

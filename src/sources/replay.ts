@@ -10,8 +10,9 @@
  * Blank lines are skipped (but counted for line numbers). A file that cannot be opened or read
  * (missing, permission, a directory, a corrupt gzip stream) throws an `ExecwatchError` with code
  * `INPUT_UNREADABLE` from the iteration, after the records of the files before it. `follow`
- * keeps reading the last growing file until `stop()`; it applies to plain files (a gzip stream
- * cannot be appended to while it is read) and stdin is followed by nature.
+ * keeps reading a plain file as it grows until `stop()`, so it is meant for one path (a path
+ * after a followed file is never reached); a gzip file is read to its end (a compressed stream
+ * is not appended to while read), and stdin is followed by nature.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
@@ -21,6 +22,7 @@ import type { EcsDocument, EventOrigin } from '../shared/types.js';
 import { detectRecordFormat, type RecordingFormat } from './format-detect.js';
 import {
   inflateIfGzip,
+  isGzipHeader,
   readFileChunks,
   readStreamChunks,
   splitLines,
@@ -88,7 +90,7 @@ async function* readRecording(
     const totalBytes = handle === undefined ? null : (await handle.stat()).size;
     const report = (bytesRead: number): void =>
       options.onProgress?.({ bytesRead, totalBytes, file: path });
-    const follow = options.follow === true && !isStdin;
+    const follow = options.follow === true && handle !== undefined && !(await isGzipFile(handle));
 
     const raw =
       handle === undefined
@@ -171,6 +173,12 @@ function undetectable(line: string, origin: EventOrigin): SourceRecord {
     },
   });
   return { kind: 'malformed', error, origin };
+}
+
+async function isGzipFile(handle: FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return isGzipHeader(head.subarray(0, bytesRead));
 }
 
 async function openRecording(path: string): Promise<FileHandle> {

@@ -266,6 +266,14 @@ describe('createReplaySource in follow mode', () => {
     expect(got.value?.kind === 'es-message' && got.value.message).toEqual(JSON.parse(ECS_LINE));
   });
 
+  it('reads a gzip file to its end even when asked to follow', async () => {
+    const file = writeRecording('done.jsonl.gz', gzipSync(`${ESLOGGER_LINE}\n`));
+
+    const got = kindsAndLines(await collect({ paths: [file], follow: true, pollIntervalMs: 5 }));
+
+    expect(got).toEqual([['es-message', 1]]);
+  });
+
   it('ends a pending wait for data when stopped', async () => {
     const file = writeRecording('idle.jsonl', '');
     const source = createReplaySource({ paths: [file], follow: true, pollIntervalMs: 60_000 });

@@ -1,0 +1,215 @@
+/**
+ * JSON lines that keep every integer exact.
+ *
+ * eslogger prints 64-bit values (inode numbers, device ids) as bare JSON integers, and some exceed
+ * 2^53, where `JSON.parse` silently rounds them. Approach: a fast path and a slow path. A line
+ * without a run of 16 or more digits cannot hold an unsafe integer (2^53 has 16 digits), so it
+ * goes straight to `JSON.parse`. Only a line with such a run is rewritten first: each integer token
+ * outside a string that is not a safe integer is wrapped in quotes, so it arrives as its exact
+ * decimal string. Safe integers, fractions and exponents stay numbers.
+ *
+ * Invariant: the value returned is plain JSON (no bigint), so it can flow into ECS documents and
+ * `JSON.stringify` unchanged; an integer beyond 2^53 is a decimal string, never a rounded number.
+ *
+ * On a syntax error a small validator walks the line to find the first offending character, so
+ * the error names a 1-based column whatever wording V8 uses for its own message.
+ */
+import { ExecwatchError, type SourceLocation } from '../shared/errors.js';
+
+const LONG_DIGIT_RUN = /\d{16}/;
+
+/**
+ * Parses one JSON line. Integers beyond 2^53 come back as exact decimal strings. Throws an
+ * `ExecwatchError` with code `MALFORMED_JSON` and the 1-based column of the first bad character.
+ */
+export function parseEsloggerLine(line: string): unknown {
+  return parseJsonLine(line, {});
+}
+
+/** `parseEsloggerLine` with the file and line to put in the error's location. */
+export function parseJsonLine(line: string, where: Omit<SourceLocation, 'column'>): unknown {
+  const text = LONG_DIGIT_RUN.test(line) ? quoteUnsafeIntegers(line) : line;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    const { offset, expected } = locateSyntaxError(line);
+    const found = offset < line.length ? `'${line.charAt(offset)}'` : 'end of line';
+    throw new ExecwatchError(
+      'MALFORMED_JSON',
+      `Invalid JSON: expected ${expected}, found ${found}`,
+      {
+        cause,
+        location: { ...where, column: offset + 1 },
+      },
+    );
+  }
+}
+
+/**
+ * Wraps in quotes every integer token (outside strings) that is not a safe integer. Two sticky
+ * regexes do the walking natively: one skips everything that cannot start a long integer
+ * (whole strings, short numbers, punctuation), the other takes the long digit run found there.
+ */
+function quoteUnsafeIntegers(line: string): string {
+  let result = '';
+  let copiedUpTo = 0;
+  let index = 0;
+
+  while (index < line.length) {
+    SKIP_TO_LONG_INTEGER.lastIndex = index;
+    SKIP_TO_LONG_INTEGER.exec(line);
+    LONG_INTEGER_HERE.lastIndex = SKIP_TO_LONG_INTEGER.lastIndex;
+    const match = LONG_INTEGER_HERE.exec(line);
+    if (match === null) break;
+
+    const start = match.index;
+    const end = start + match[0].length;
+    if (isWholeInteger(line, start, end) && !Number.isSafeInteger(Number(match[0]))) {
+      result += `${line.slice(copiedUpTo, start)}"${match[0]}"`;
+      copiedUpTo = end;
+    }
+    index = end;
+  }
+  return copiedUpTo === 0 ? line : result + line.slice(copiedUpTo);
+}
+
+/** Strings, punctuation, numbers of at most 15 digits, and a lone minus sign. */
+const SKIP_TO_LONG_INTEGER = /(?:[^"\d-]+|"[^"\\]*(?:\\.[^"\\]*)*"|-?\d{1,15}(?!\d)|-(?!\d))*/y;
+const LONG_INTEGER_HERE = /-?\d{16,}/y;
+
+/** Whether line[start, end) is a whole integer token, not part of a fraction or exponent. */
+function isWholeInteger(line: string, start: number, end: number): boolean {
+  const before = line.charAt(start - 1);
+  const after = line.charAt(end);
+  return !/[\d.eE+-]/.test(before) && !/[.eE]/.test(after);
+}
+
+/** Where a strict JSON reading of `text` first fails (0-based offset) and what it expected. */
+export function locateSyntaxError(text: string): { offset: number; expected: string } {
+  const walker = new JsonWalker(text);
+  try {
+    walker.skipSpace();
+    walker.value();
+    walker.skipSpace();
+    if (walker.offset < text.length) walker.fail('end of line');
+    return { offset: text.length, expected: 'valid JSON' };
+  } catch (error) {
+    if (error instanceof WalkFailure) return { offset: error.offset, expected: error.expected };
+    throw error;
+  }
+}
+
+class WalkFailure {
+  constructor(
+    readonly offset: number,
+    readonly expected: string,
+  ) {}
+}
+
+const JSON_NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
+
+/** A recursive-descent JSON validator: used only to position errors, never on the fast path. */
+class JsonWalker {
+  offset = 0;
+
+  constructor(private readonly text: string) {}
+
+  fail(expected: string): never {
+    throw new WalkFailure(this.offset, expected);
+  }
+
+  skipSpace(): void {
+    while (/[ \t\r\n]/.test(this.text.charAt(this.offset))) this.offset += 1;
+  }
+
+  value(): void {
+    const char = this.text.charAt(this.offset);
+    if (char === '{') return this.object();
+    if (char === '[') return this.array();
+    if (char === '"') return this.string();
+    if (char === '-' || /[0-9]/.test(char)) return this.number();
+    for (const word of ['true', 'false', 'null']) {
+      if (this.text.startsWith(word, this.offset)) {
+        this.offset += word.length;
+        return;
+      }
+    }
+    this.fail('a value');
+  }
+
+  object(): void {
+    this.offset += 1;
+    this.skipSpace();
+    if (this.eat('}')) return;
+    for (;;) {
+      if (this.text.charAt(this.offset) !== '"') this.fail('a double-quoted property name');
+      this.string();
+      this.skipSpace();
+      if (!this.eat(':')) this.fail("':'");
+      this.skipSpace();
+      this.value();
+      this.skipSpace();
+      if (this.eat('}')) return;
+      if (!this.eat(',')) this.fail("',' or '}'");
+      this.skipSpace();
+    }
+  }
+
+  array(): void {
+    this.offset += 1;
+    this.skipSpace();
+    if (this.eat(']')) return;
+    for (;;) {
+      this.value();
+      this.skipSpace();
+      if (this.eat(']')) return;
+      if (!this.eat(',')) this.fail("',' or ']'");
+      this.skipSpace();
+    }
+  }
+
+  string(): void {
+    this.offset += 1;
+    for (;;) {
+      const char = this.text.charAt(this.offset);
+      if (char === '') this.fail('a closing quote');
+      if (char === '"') {
+        this.offset += 1;
+        return;
+      }
+      if (char === '\\') this.escape();
+      else if (char < ' ') this.fail('an escaped control character');
+      else this.offset += 1;
+    }
+  }
+
+  escape(): void {
+    this.offset += 1;
+    const char = this.text.charAt(this.offset);
+    if ('"\\/bfnrt'.includes(char) && char !== '') {
+      this.offset += 1;
+      return;
+    }
+    if (
+      char === 'u' &&
+      /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.offset + 1, this.offset + 5))
+    ) {
+      this.offset += 5;
+      return;
+    }
+    this.fail('a valid escape sequence');
+  }
+
+  number(): void {
+    JSON_NUMBER.lastIndex = this.offset;
+    const match = JSON_NUMBER.exec(this.text);
+    if (match === null) this.fail('a number');
+    this.offset += match[0].length;
+  }
+
+  eat(char: string): boolean {
+    if (this.text.charAt(this.offset) !== char) return false;
+    this.offset += 1;
+    return true;
+  }
+}

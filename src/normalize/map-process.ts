@@ -1,0 +1,130 @@
+/**
+ * The ECS `process.*` object of one ES process image, and of its parent and responsible process.
+ *
+ * Field by field (ES names from `es_process_t`):
+ * - `pid`: `audit_token.pid`; `entity_id`: from (pid, pidversion), see process-table/entity-id.ts.
+ * - `executable`: `executable.path` (kept as reported when `path_truncated`); `name`: its last
+ *   path component, as Elastic Defend names macOS processes.
+ * - `start`: `start_time` (fork time; exec keeps it).
+ * - `code_signature.*`: see code-signing.ts; `hash.cdhash`: `cdhash`, lower-cased as ECS shows it.
+ * - `user.id` / `real_user.id` / `group.id` / `real_group.id`: the token's euid, ruid, egid, rgid
+ *   as decimal strings. Names are left empty: ES reports ids only, and a replay host cannot know
+ *   the recorded Mac's accounts.
+ * - `group_leader.pid`: `group_id` (the process group). `session_leader.pid` (`session_id`) is
+ *   added to the event's own process only (sessionFieldsOf): ECS has no
+ *   `process.parent.session_leader`, and the table's fields also serve as parents.
+ * - `interactive`: whether a controlling terminal is reported; `tty.char_device.{major,minor}`
+ *   from the terminal's `st_rdev` (Darwin packs major in the top 8 bits, minor in the low 24).
+ * - Left empty: `args`, `command_line`, `working_directory` (only exec reports them; fork and
+ *   exit take them from the process table), `env_vars` (exec always carries the environment,
+ *   which holds secrets: never forwarded), and the audit user id (`auid`, no ECS field).
+ * - Not mapped, for want of an ECS field: `event.exec.script` (the `#!` script an interpreter
+ *   runs), `dyld_exec_path`, `original_ppid` (the parent comes from `parent_audit_token`, the
+ *   current parent), `cs_validation_category` and v11 `entitlements`.
+ */
+import { entityIdOf, type EntityIdScope, type ProcessEntry } from '../process-table/index.js';
+import type { EcsDocument, JsonValue } from '../shared/types.js';
+import { codeSignatureOf } from './code-signing.js';
+import type { AuditToken, EsProcess } from './es-message.js';
+
+/** The ECS fields of one image, without `parent` and `Ext` (the table stores exactly these). */
+export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDocument {
+  const token = process.auditToken;
+  const fields: EcsDocument = {
+    pid: token.pid,
+    entity_id: entityIdOf(scope, token.pid, token.pidversion),
+    name: baseName(process.executablePath),
+    executable: process.executablePath,
+  };
+
+  if (process.startTime !== undefined) fields['start'] = process.startTime;
+  fields['code_signature'] = codeSignatureOf(process);
+  if (process.cdhash !== undefined) fields['hash'] = { cdhash: process.cdhash.toLowerCase() };
+  Object.assign(fields, identityFieldsOf(token));
+
+  if (process.groupId !== undefined) fields['group_leader'] = { pid: process.groupId };
+  fields['interactive'] = process.tty !== undefined;
+  const rdev = process.tty?.rdev;
+  if (rdev !== undefined) fields['tty'] = { char_device: charDeviceOf(rdev) };
+  return fields;
+}
+
+/** `session_leader`, for the event's own process (never nested under `parent`). */
+export function sessionFieldsOf(process: EsProcess): EcsDocument {
+  return process.sessionId === undefined ? {} : { session_leader: { pid: process.sessionId } };
+}
+
+/** The fields that only exec reports: args and the working directory. */
+export function execFieldsOf(args: string[], cwd: string | undefined): EcsDocument {
+  const fields: EcsDocument = {
+    args,
+    args_count: args.length,
+    // Elastic Defend joins argv with single spaces, unquoted; rules match that form.
+    command_line: args.join(' '),
+  };
+  if (cwd !== undefined) fields['working_directory'] = cwd;
+  return fields;
+}
+
+/**
+ * `process.parent`: the table's entry for the parent image when it has one; otherwise what the
+ * audit token alone tells (pid, entity id, user and group ids), so `process.parent.executable`
+ * is then missing and rules that exclude a parent by path do fire.
+ */
+export function parentFieldsOf(
+  parentToken: AuditToken | undefined,
+  ppid: number,
+  entry: ProcessEntry | undefined,
+  scope: EntityIdScope,
+): EcsDocument {
+  if (entry !== undefined) return { ...entry.fields };
+  if (parentToken === undefined) return { pid: ppid };
+
+  return {
+    pid: parentToken.pid,
+    entity_id: entityIdOf(scope, parentToken.pid, parentToken.pidversion),
+    ...identityFieldsOf(parentToken),
+  };
+}
+
+/**
+ * `process.Ext.effective_parent` (Elastic Defend's extension): the responsible process, the one
+ * macOS holds accountable (the app behind an XPC helper, Terminal behind a shell). Name and
+ * executable come from the table, or from `self` when a process is responsible for itself.
+ */
+export function effectiveParentOf(
+  token: AuditToken,
+  entry: ProcessEntry | undefined,
+  self: EcsDocument,
+  scope: EntityIdScope,
+): EcsDocument {
+  const entityId = entityIdOf(scope, token.pid, token.pidversion);
+  const known = entry?.fields ?? (self['entity_id'] === entityId ? self : undefined);
+  const fields: EcsDocument = { pid: token.pid, entity_id: entityId };
+  copyString(known, 'name', fields);
+  copyString(known, 'executable', fields);
+  return fields;
+}
+
+function identityFieldsOf(token: AuditToken): EcsDocument {
+  return {
+    user: { id: String(token.euid) },
+    real_user: { id: String(token.ruid) },
+    group: { id: String(token.egid) },
+    real_group: { id: String(token.rgid) },
+  };
+}
+
+function charDeviceOf(rdev: number): EcsDocument {
+  return { major: Math.floor(rdev / 0x100_0000) & 0xff, minor: rdev % 0x100_0000 };
+}
+
+function copyString(from: EcsDocument | undefined, key: string, to: EcsDocument): void {
+  const value: JsonValue | undefined = from?.[key];
+  if (typeof value === 'string') to[key] = value;
+}
+
+export function baseName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? path : path.slice(slash + 1);
+}

@@ -1,0 +1,327 @@
+/**
+ * Live process state, fed by fork, exec and exit events (and by any other sighting of a process),
+ * giving each event its parent and ancestry.
+ *
+ * Approach: one entry per process image. Endpoint Security names an image by its audit token's
+ * (pid, pidversion); exec keeps the pid and moves to a new pidversion, so the image before an exec
+ * ends there and the new image is a new entry. Entries are stored by entity id (the primary map,
+ * whose insertion order drives eviction) and indexed by (pid, pidversion) packed into one number.
+ * ECS input has no pidversion; its entries are stored by entity id alone.
+ *
+ * Bounds: an exited entry stays for `exitedTtlMs` of event time (children that outlive their
+ * parent still find it), then it is dropped and counted as expired. Event time is the newest time
+ * seen in any update, so a replay of last week's recording expires exactly as the live agent did.
+ * When the table holds more than `maxEntries`, the oldest-inserted entry is evicted and counted.
+ * Accepted edge: eviction is by insertion, not by use, so under a flood of more than `maxEntries`
+ * live processes a long-lived one (launchd) can be evicted while still running; its children
+ * then show a parent with a pid and entity id but no name. Live Macs run a few thousand
+ * processes at most, far below the default cap.
+ */
+import type { EcsDocument } from '../shared/types.js';
+
+/** The audit token's identity of one process image. */
+export interface ProcessKey {
+  pid: number;
+  pidversion: number;
+}
+
+/** What the table knows about one process image. `fields` is its ECS `process.*` object. */
+export interface ProcessEntry {
+  readonly entityId: string;
+  readonly pid: number;
+  readonly pidversion: number | undefined;
+  readonly parentEntityId: string | undefined;
+  /** ECS `process.*` fields of this image (pid, entity_id, name, executable, args, …). */
+  readonly fields: EcsDocument;
+  /** Event time of its exit (or of the exec that replaced it), ms since the epoch. */
+  readonly exitedAtMs: number | undefined;
+}
+
+/** One step of an ancestry, as alerts draw it. */
+export interface ProcessSummary {
+  pid: number;
+  entity_id: string;
+  name?: string;
+  executable?: string;
+  args?: string[];
+}
+
+export interface ProcessTableStats {
+  /** Entries held now. */
+  size: number;
+  /** Entries dropped because the table was full. */
+  evicted: number;
+  /** Exited entries dropped after their time to live. */
+  expired: number;
+}
+
+/** A sighting of a process image: its identity, its parent and its ECS `process.*` fields. */
+export interface ProcessSighting {
+  entityId: string;
+  pid: number;
+  pidversion?: number;
+  parentEntityId?: string;
+  fields: EcsDocument;
+}
+
+export interface ProcessTable {
+  /**
+   * Records a sighting. A new image is inserted; a known one keeps what it had and gains the
+   * fields it lacked (a fork child seen again at its exec keeps its args). `eventTimeMs` advances
+   * the table's clock.
+   */
+  observe(sighting: ProcessSighting, eventTimeMs: number): ProcessEntry;
+  /** Exec: the image `before` ends (as if exited at `eventTimeMs`) and `image` starts. */
+  recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry;
+  /** Exit of an image, by audit token or entity id. Unknown processes are ignored. */
+  recordExit(process: ProcessKey | string, eventTimeMs: number): void;
+  get(key: ProcessKey): ProcessEntry | undefined;
+  getByEntityId(entityId: string): ProcessEntry | undefined;
+  /**
+   * The ancestors of a process, nearest first (parent, grandparent, …), at most `maxDepth` of
+   * them; the process itself is not included. Stops at the first ancestor the table does not
+   * hold, and at a loop.
+   */
+  ancestry(process: ProcessKey | string, maxDepth: number): ProcessSummary[];
+  stats(): ProcessTableStats;
+}
+
+export interface ProcessTableOptions {
+  /** Most entries held; past it the oldest-inserted entry is evicted. Default 32 768. */
+  maxEntries?: number;
+  /** How long an exited image stays, in event time. Default 10 minutes. */
+  exitedTtlMs?: number;
+}
+
+export const PROCESS_TABLE_DEFAULTS = {
+  maxEntries: 32_768,
+  exitedTtlMs: 10 * 60 * 1000,
+} as const;
+
+/** Creates an empty, bounded process table. */
+export function createProcessTable(options: ProcessTableOptions = {}): ProcessTable {
+  return new BoundedProcessTable(
+    options.maxEntries ?? PROCESS_TABLE_DEFAULTS.maxEntries,
+    options.exitedTtlMs ?? PROCESS_TABLE_DEFAULTS.exitedTtlMs,
+  );
+}
+
+interface MutableEntry {
+  entityId: string;
+  pid: number;
+  pidversion: number | undefined;
+  parentEntityId: string | undefined;
+  fields: EcsDocument;
+  exitedAtMs: number | undefined;
+}
+
+/** pid and pidversion are both below 2^32, so the pair packs exactly into one double. */
+function packKey(pid: number, pidversion: number): number {
+  return pid * 0x1_0000_0000 + pidversion;
+}
+
+class BoundedProcessTable implements ProcessTable {
+  private readonly byEntityId = new Map<string, MutableEntry>();
+  private readonly byKey = new Map<number, MutableEntry>();
+  /** Entries in insertion order (eviction order); `insertedHead` is the oldest not yet gone. */
+  private insertedQueue = new EntryQueue();
+  /** Exited entries in exit order (expiry order). */
+  private exitedQueue = new EntryQueue();
+  private nowMs = Number.NEGATIVE_INFINITY;
+  private evicted = 0;
+  private expired = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly exitedTtlMs: number,
+  ) {}
+
+  observe(sighting: ProcessSighting, eventTimeMs: number): ProcessEntry {
+    this.advanceClock(eventTimeMs);
+
+    const known = this.byEntityId.get(sighting.entityId);
+    if (known !== undefined) {
+      known.fields = withMissingFields(known.fields, sighting.fields);
+      known.parentEntityId ??= sighting.parentEntityId;
+      return known;
+    }
+    return this.insert(sighting);
+  }
+
+  recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry {
+    const isSameImage = before.pid === image.pid && before.pidversion === image.pidversion;
+    if (!isSameImage) this.recordExit(before, eventTimeMs);
+    const entry = this.observe(image, eventTimeMs);
+    // The new image's own fields (args, cwd) come from the exec itself: they win.
+    const mutable = this.byEntityId.get(entry.entityId);
+    if (mutable !== undefined) mutable.fields = { ...mutable.fields, ...image.fields };
+    return entry;
+  }
+
+  recordExit(process: ProcessKey | string, eventTimeMs: number): void {
+    this.advanceClock(eventTimeMs);
+
+    const entry = typeof process === 'string' ? this.byEntityId.get(process) : this.lookup(process);
+    if (entry === undefined || entry.exitedAtMs !== undefined) return;
+    entry.exitedAtMs = eventTimeMs;
+    this.exitedQueue.push(entry);
+  }
+
+  get(key: ProcessKey): ProcessEntry | undefined {
+    return this.lookup(key);
+  }
+
+  getByEntityId(entityId: string): ProcessEntry | undefined {
+    return this.byEntityId.get(entityId);
+  }
+
+  ancestry(process: ProcessKey | string, maxDepth: number): ProcessSummary[] {
+    const start = typeof process === 'string' ? this.byEntityId.get(process) : this.lookup(process);
+    const ancestors: ProcessSummary[] = [];
+    const seen = new Set<string>();
+    let next = start?.parentEntityId;
+
+    while (next !== undefined && ancestors.length < maxDepth && !seen.has(next)) {
+      const entry = this.byEntityId.get(next);
+      if (entry === undefined) break;
+      seen.add(next);
+      ancestors.push(summarize(entry));
+      next = entry.parentEntityId;
+    }
+    return ancestors;
+  }
+
+  stats(): ProcessTableStats {
+    return { size: this.byEntityId.size, evicted: this.evicted, expired: this.expired };
+  }
+
+  private lookup(key: ProcessKey): MutableEntry | undefined {
+    return this.byKey.get(packKey(key.pid, key.pidversion));
+  }
+
+  private insert(sighting: ProcessSighting): MutableEntry {
+    const entry: MutableEntry = {
+      entityId: sighting.entityId,
+      pid: sighting.pid,
+      pidversion: sighting.pidversion,
+      parentEntityId: sighting.parentEntityId,
+      fields: sighting.fields,
+      exitedAtMs: undefined,
+    };
+    this.byEntityId.set(entry.entityId, entry);
+    this.insertedQueue.push(entry);
+    // Expired entries linger in the insertion queue until eviction passes them; when eviction
+    // never comes (a table under its cap), this keeps the queue within twice the table.
+    if (this.insertedQueue.size > 2 * this.byEntityId.size + 1024) {
+      this.insertedQueue.retain((queued) => this.byEntityId.get(queued.entityId) === queued);
+    }
+    if (entry.pidversion !== undefined) {
+      this.byKey.set(packKey(entry.pid, entry.pidversion), entry);
+    }
+
+    while (this.byEntityId.size > this.maxEntries) this.evictOldest();
+    return entry;
+  }
+
+  /** Evicts the oldest entry still held (entries that expired meanwhile are passed over). */
+  private evictOldest(): void {
+    for (let oldest = this.insertedQueue.shift(); oldest !== undefined;) {
+      if (this.byEntityId.get(oldest.entityId) === oldest) {
+        this.remove(oldest);
+        this.evicted += 1;
+        return;
+      }
+      oldest = this.insertedQueue.shift();
+    }
+  }
+
+  private remove(entry: MutableEntry): void {
+    this.byEntityId.delete(entry.entityId);
+    if (entry.pidversion === undefined) return;
+    const key = packKey(entry.pid, entry.pidversion);
+    if (this.byKey.get(key) === entry) this.byKey.delete(key);
+  }
+
+  /** Moves event time forward (never back) and drops exited entries past their time to live. */
+  private advanceClock(eventTimeMs: number): void {
+    if (!(eventTimeMs > this.nowMs)) return;
+    this.nowMs = eventTimeMs;
+
+    const cutoffMs = this.nowMs - this.exitedTtlMs;
+    for (
+      let entry = this.exitedQueue.peek();
+      entry !== undefined;
+      entry = this.exitedQueue.peek()
+    ) {
+      if ((entry.exitedAtMs ?? cutoffMs) >= cutoffMs) break;
+      this.exitedQueue.shift();
+      if (this.byEntityId.get(entry.entityId) === entry) {
+        this.remove(entry);
+        this.expired += 1;
+      }
+    }
+  }
+}
+
+/**
+ * A FIFO of entries: an array and a head index, compacted once mostly consumed. (A Map's own
+ * insertion order would do, but V8 walks over deleted slots to reach the first live entry,
+ * which makes eviction quadratic under churn.) Entries may be gone from the table already;
+ * callers check.
+ */
+class EntryQueue {
+  private items: MutableEntry[] = [];
+  private head = 0;
+
+  push(entry: MutableEntry): void {
+    this.items.push(entry);
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): MutableEntry | undefined {
+    return this.items[this.head];
+  }
+
+  /** Keeps only the entries `keep` accepts, in order. */
+  retain(keep: (entry: MutableEntry) => boolean): void {
+    this.items = this.items.slice(this.head).filter(keep);
+    this.head = 0;
+  }
+
+  shift(): MutableEntry | undefined {
+    const entry = this.items[this.head];
+    if (entry === undefined) return undefined;
+    this.head += 1;
+
+    const isMostlyConsumed = this.head > 1024 && this.head * 2 > this.items.length;
+    if (isMostlyConsumed) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+}
+
+/** `fields` plus the keys of `extra` it lacks; `fields` itself when nothing is missing. */
+function withMissingFields(fields: EcsDocument, extra: EcsDocument): EcsDocument {
+  let merged: EcsDocument | undefined;
+  for (const key of Object.keys(extra)) {
+    const value = extra[key];
+    if (key in fields || value === undefined) continue;
+    merged ??= { ...fields };
+    merged[key] = value;
+  }
+  return merged ?? fields;
+}
+
+function summarize(entry: MutableEntry): ProcessSummary {
+  const summary: ProcessSummary = { pid: entry.pid, entity_id: entry.entityId };
+  const { name, executable, args } = entry.fields;
+  if (typeof name === 'string') summary.name = name;
+  if (typeof executable === 'string') summary.executable = executable;
+  if (Array.isArray(args) && args.every((arg) => typeof arg === 'string')) summary.args = args;
+  return summary;
+}
