@@ -33,14 +33,14 @@ export interface ThreatMapping {
  * groups all alerts of the rule together.
  */
 export interface SuppressionConfig {
-  groupBy: string[];
+  groupBy: readonly string[];
   durationMs: number;
   /** `suppress`: events missing a group-by field share one group; `doNotSuppress`: never held. */
   missingFields: 'suppress' | 'doNotSuppress';
 }
 
-/** A rule that compiled and can be handed to the detection engine. */
-export interface LoadedRule {
+/** The metadata every rule format spells the same way; it reaches every alert. */
+export interface RuleMetadata {
   ruleId: string;
   name: string;
   description: string;
@@ -57,17 +57,21 @@ export interface LoadedRule {
   intervalMs: number;
   /** The rule's `index` patterns, kept for reports; execwatch evaluates every event. */
   index: string[];
+  /** `list_id`s of the exception lists the rule references (`exceptions_list`). */
+  exceptionListIds: string[];
+  suppression: SuppressionConfig | null;
+}
+
+/** A rule that compiled and can be handed to the detection engine. */
+export interface LoadedRule extends RuleMetadata {
   language: 'eql';
   query: string;
   compiled: CompiledQuery;
   origin: { file: string; line?: number };
   /** True for the rules shipped in execwatch's own pack. */
   builtin: boolean;
-  /** `list_id`s of the exception lists the rule references (`exceptions_list`). */
-  exceptionListIds: string[];
   /** Compiled exception items: an event (or sequence) matching any of them raises no alert. */
   exceptions: readonly CompiledExceptionItem[];
-  suppression: SuppressionConfig | null;
   /** Event categories the query needs that execwatch never produces (e.g. `network`). */
   categoriesUnavailable: string[];
 }
@@ -83,27 +87,11 @@ export interface RuleReport {
 }
 
 /** The metadata of a rule before its query is compiled. */
-export interface RuleFields {
-  ruleId: string;
-  name: string;
-  description: string;
+export interface RuleFields extends RuleMetadata {
   type: string;
   language: string | null;
   query: string | null;
-  severity: Severity;
-  riskScore: number;
-  references: string[];
-  author: string[];
-  license: string | null;
-  version: number | null;
-  tags: string[];
-  threat: ThreatMapping[];
-  maxSignals: number;
-  intervalMs: number;
-  index: string[];
   enabled: boolean;
-  exceptionListIds: string[];
-  suppression: SuppressionConfig | null;
   /** Kibana query DSL filters that are not disabled; execwatch cannot evaluate them. */
   activeFilterCount: number;
 }
