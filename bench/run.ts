@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   replay: () => import('./replay.js'),
   delivery: () => import('./delivery.js'),
   'native-pump': () => import('./native-pump.js'),
+  notify: () => import('./notify.js'),
 };
 
 async function main(): Promise<void> {
