@@ -27,6 +27,7 @@ interface ElasticsearchSetupFlags {
 export function registerSetupCommand(program: Command, context: CliContext): void {
   const setup = program
     .command('setup')
+    .summary('prepare a collector for execwatch alerts')
     .description('Prepare a collector for execwatch alerts (index template, ingest pipeline).');
 
   setup
