@@ -30,6 +30,15 @@ export function registerDoctorCommand(program: Command, context: CliContext): vo
     .option('--managed-preferences <file>', 'the managed preferences plist (for testing)')
     .option('--connect-timeout-ms <ms>', 'how long to wait for each collector', '3000')
     .option('--json', 'print {checks, summary} as one JSON document')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sudo execwatch doctor
+  $ sudo execwatch doctor --config ./config.json --json | jq '.checks[] | select(.status != "ok")'
+
+Exit status: 1 when any check fails.`,
+    )
     .action(async (options: DoctorOptions) => {
       const checks = await runDoctorChecks({
         loadOptions: {

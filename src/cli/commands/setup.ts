@@ -48,6 +48,13 @@ export function registerSetupCommand(program: Command, context: CliContext): voi
     .option('--insecure', 'do not verify the cluster certificate (lab use only)')
     .option('--timeout-ms <ms>', 'per-request timeout', '30000')
     .option('--dry-run', 'print the requests instead of sending them')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ execwatch setup elasticsearch --url https://es.example.com:9200 --api-key-file ~/.es-key
+  $ execwatch setup elasticsearch --url https://localhost:9200 --ca-file ca.pem --dry-run`,
+    )
     .action(async (flags: ElasticsearchSetupFlags) => {
       if (flags.dryRun === true) {
         for (const request of setupRequests()) {

@@ -40,6 +40,16 @@ export function registerStatusCommand(program: Command, context: CliContext): vo
     )
     .option('--state-dir <dir>', 'the agent state directory', DEFAULT_STATE_DIR)
     .option('--json', 'print {verdict, status} as one JSON document')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ execwatch status
+  $ execwatch status --json | jq .status.outputs
+  $ execwatch status --state-dir /tmp/ew
+
+Exit status: 0 when the agent is running and its status is fresh, 1 otherwise.`,
+    )
     .action((options: StatusOptions) => {
       context.setExitCode(showStatus(options, context));
     });
