@@ -100,16 +100,7 @@ export type Call = {
 };
 
 export type Expr =
-  | Literal
-  | FieldRef
-  | Not
-  | Logical
-  | Comparison
-  | Match
-  | In
-  | Arithmetic
-  | Negate
-  | Call;
+  Literal | FieldRef | Not | Logical | Comparison | Match | In | Arithmetic | Negate | Call;
 
 /** `category where condition`; `category` is null for `any`. */
 export type EventQuery = {
