@@ -161,44 +161,59 @@ function quoteList(items: readonly string[]): string {
 const EVENT_TEMPLATES: ((tool: string, random: () => number) => string)[] = [
   (tool) =>
     `process where event.type == "start" and process.name : ${JSON.stringify(tool)} and ` +
-    `process.args : ("-*", "*://*") and not process.parent.executable : ("/usr/libexec/*", "/System/*")`,
-  (tool, random) =>
-    `process where event.type in ("start", "process_started") and ` +
-    `process.name in ${quoteList([tool, pick(random, SUSPECT_TOOLS), pick(random, SUSPECT_TOOLS)])} and ` +
-    `process.args_count >= 2 and not process.code_signature.trusted == true`,
+    `process.args : ("-*", "*://*") and ` +
+    `not process.parent.executable : ("/usr/libexec/*", "/System/*")`,
+  (tool, random) => {
+    const names = quoteList([tool, pick(random, SUSPECT_TOOLS), pick(random, SUSPECT_TOOLS)]);
+    return (
+      `process where event.type in ("start", "process_started") and ` +
+      `process.name in ${names} and ` +
+      `process.args_count >= 2 and not process.code_signature.trusted == true`
+    );
+  },
   (tool) =>
     `process where event.action == "exec" and process.name : ${quoteList(SHELLS)} and ` +
     `process.args : "-c" and process.command_line : ("*${tool}*|*sh*", "*${tool}*base64 -d*")`,
   (tool) =>
-    `process where process.name : ${JSON.stringify(tool)} and process.parent.name : ${quoteList(['launchd', 'cron'])} and ` +
+    `process where process.name : ${JSON.stringify(tool)} and ` +
+    `process.parent.name : ${quoteList(['launchd', 'cron'])} and ` +
     `process.executable : ("/Users/*/Library/*", "/tmp/*", "/private/var/folders/*")`,
   (tool) =>
     `process where process.name == ${JSON.stringify(tool)} and process.args : ("-e", "-l") and ` +
     `stringContains~(process.command_line, "password")`,
-  (tool, random) =>
-    `process where event.type == "start" and process.name : ${JSON.stringify(tool)} and ` +
-    `process.args : ${quoteList([`*${pick(random, ['keychain', 'login', 'Safari', 'Cookies'])}*`, 'dump-*', 'find-*'])}`,
+  (tool, random) => {
+    const target = pick(random, ['keychain', 'login', 'Safari', 'Cookies']);
+    return (
+      `process where event.type == "start" and process.name : ${JSON.stringify(tool)} and ` +
+      `process.args : ${quoteList([`*${target}*`, 'dump-*', 'find-*'])}`
+    );
+  },
   (tool) =>
-    `process where process.name : ${quoteList(INTERPRETERS)} and process.parent.name : ${JSON.stringify(tool)} and ` +
+    `process where process.name : ${quoteList(INTERPRETERS)} and ` +
+    `process.parent.name : ${JSON.stringify(tool)} and ` +
     `process.command_line regex~ ".*(socket|subprocess|exec)\\\\(.*"`,
   (tool) =>
-    `process where startsWith~(process.executable, "/Volumes/") and process.name : ${JSON.stringify(`${tool}*`)} and ` +
+    `process where startsWith~(process.executable, "/Volumes/") and ` +
+    `process.name : ${JSON.stringify(`${tool}*`)} and ` +
     `not process.code_signature.signing_id : ("com.apple.*", "com.google.*")`,
   (tool) =>
-    `process where process.parent.name : ${JSON.stringify(tool)} and process.name : ${quoteList(SHELLS)} and ` +
+    `process where process.parent.name : ${JSON.stringify(tool)} and ` +
+    `process.name : ${quoteList(SHELLS)} and ` +
     `process.args like~ ("*/dev/tcp/*", "*mkfifo*", "*nc -e*")`,
   (tool, random) =>
     `process where event.type == "start" and process.name == ${JSON.stringify(tool)} and ` +
     `length(process.command_line) > ${20 + Math.floor(random() * 200)} and process.user.id == 0`,
   (tool) =>
-    `process where process.name : ${JSON.stringify(tool)} and process.args : ("*.plist", "*LaunchAgents*") and ` +
+    `process where process.name : ${JSON.stringify(tool)} and ` +
+    `process.args : ("*.plist", "*LaunchAgents*") and ` +
     `not process.parent.name in ("installer", "softwareupdated", "Installer")`,
 ];
 
 const SEQUENCE_TEMPLATES: ((tool: string, random: () => number) => string)[] = [
   (tool) =>
     `sequence by process.entity_id with maxspan=1m ` +
-    `[process where event.type == "start" and process.name : ${JSON.stringify(tool)} and process.args : ("-o", "--output")] ` +
+    `[process where event.type == "start" and process.name : ${JSON.stringify(tool)} and ` +
+    `process.args : ("-o", "--output")] ` +
     `[process where process.name : "chmod" and process.args : ("+x", "755", "777")]`,
   (tool) =>
     `sequence by process.parent.entity_id with maxspan=30s ` +

@@ -12,7 +12,9 @@ import { printQuery } from '../src/eql/printer.js';
 import { generateRules } from './eql-corpus.js';
 
 const MIN_MEASURE_MS = 500;
-const SEED_QUERY = `process where host.os.type == "macos" and event.type in ("start", "process_started") and
+const SEED_QUERY =
+  'process where host.os.type == "macos" and ' +
+  `event.type in ("start", "process_started") and
   (
     process.name : "mount_smbfs" or
     (process.name : "open" and process.args : "smb://*") or

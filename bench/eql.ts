@@ -91,7 +91,8 @@ function measureCompile(texts: readonly string[]): CompiledQuery[] {
     bestMs = Math.min(bestMs, Number(process.hrtime.bigint() - startNs) / 1e6);
   }
   console.log(
-    `  compile ${texts.length} rules (parse + check + compile), best of 20: ${bestMs.toFixed(2)} ms, ` +
+    `  compile ${texts.length} rules (parse + check + compile), ` +
+      `best of 20: ${bestMs.toFixed(2)} ms, ` +
       `${((bestMs / texts.length) * 1000).toFixed(1)} µs per rule`,
   );
   return compiled;
@@ -107,7 +108,8 @@ export async function run(): Promise<void> {
   const { eventRules, sequenceRules } = generateRules(EVENT_RULES, SEQUENCE_RULES);
   const events = generateEvents(EVENTS) as EqlEvent[];
   console.log(
-    `eql: ${eventRules.length} event rules, ${sequenceRules.length} sequence rules, ${events.length} events`,
+    `eql: ${eventRules.length} event rules, ${sequenceRules.length} sequence rules, ` +
+      `${events.length} events`,
   );
 
   const compiled = measureCompile([...eventRules, ...sequenceRules]);
@@ -119,7 +121,8 @@ export async function run(): Promise<void> {
   );
   const indexed = buildIndex(eventQueries);
   console.log(
-    `  prefilter: ${indexed.always.length} of ${eventQueries.length} event rules run on every event, ` +
+    `  prefilter: ${indexed.always.length} of ${eventQueries.length} event rules ` +
+      `run on every event, ` +
       `${indexed.byName.size} process names indexed`,
   );
 

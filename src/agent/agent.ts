@@ -1,10 +1,10 @@
 /**
- * The daemon: configuration → source → pipeline → delivery, with the notifier beside delivery.
- * It runs until the source ends or `stop()` is called (SIGTERM/SIGINT), then shuts down in
- * order — stop the source, finish the events already read, wait for their alerts to reach the
- * spool, flush and close the outputs — all within `agent.shutdownDeadlineMs`. `reload()`
- * (SIGHUP) loads configuration and rules anew and swaps them in only if both are sound; a
- * broken set is logged, recorded as the last error, and the running one is kept.
+ * The daemon: configuration → source → pipeline → delivery, with the notifier beside
+ * delivery. It runs until the source ends or `stop()` is called (SIGTERM/SIGINT), then shuts
+ * down in order — stop the source, finish the events already read, wait for their alerts to
+ * reach the spool, flush and close the outputs — all within `agent.shutdownDeadlineMs`.
+ * `reload()` (SIGHUP) loads configuration and rules anew and swaps them in only if both are
+ * sound; a broken set is logged, recorded as the last error, and the running one is kept.
  *
  * Invariant: detection never waits for notifications or outputs; alerts are handed to both
  * without awaiting, and only shutdown waits for them.

@@ -89,8 +89,9 @@ function checkFullDiskAccess(env: DoctorEnvironment): CheckResult {
     return fail(
       'full disk access',
       `${TCC_PROBE_PATH} is not readable (${code}): no Full Disk Access`,
-      `grant Full Disk Access to ${env.executablePath} in System Settings › Privacy & Security › ` +
-        'Full Disk Access, or deploy the PPPC profile from scripts/mdm',
+      `grant Full Disk Access to ${env.executablePath} in ` +
+        'System Settings › Privacy & Security › Full Disk Access, ' +
+        'or deploy the PPPC profile from scripts/mdm',
     );
   }
 }
@@ -155,7 +156,9 @@ async function checkRules(loaded: LoadedConfig, env: DoctorEnvironment): Promise
 
   const errors = ruleSet.reports.filter((report) => report.status === 'error');
   const unsupported = ruleSet.reports.filter((report) => report.status === 'unsupported');
-  const counts = `${ruleSet.rules.length} compiled, ${errors.length} in error, ${unsupported.length} unsupported`;
+  const counts =
+    `${ruleSet.rules.length} compiled, ${errors.length} in error, ` +
+    `${unsupported.length} unsupported`;
   if (errors.length > 0) {
     const where = errors.map((report) => `${report.file}: ${report.reason ?? 'error'}`).join('; ');
     return fail('rules', `${counts}: ${where}`, 'run `execwatch rules check` on the files named');

@@ -42,9 +42,8 @@ export function createProgressReporter(
         state.totalBytes === null || state.totalBytes === 0
           ? ''
           : ` ${Math.min(100, Math.floor((state.bytesRead / state.totalBytes) * 100))}%`;
-      stream.write(
-        `\r\x1b[2Kreplaying ${state.file}${percent}  ${state.events.toLocaleString('en-US')} events`,
-      );
+      const eventCount = state.events.toLocaleString('en-US');
+      stream.write(`\r\x1b[2Kreplaying ${state.file}${percent}  ${eventCount} events`);
     },
     finish() {
       if (drawn) stream.write('\r\x1b[2K');

@@ -45,10 +45,11 @@ export function describeProblems(
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  if (problem.value === MISSING) {
-    return `${problem.key}: missing (in ${problem.from}), expected ${problem.expected}`;
+  const { key, value, from, expected } = problem;
+  if (value === MISSING) {
+    return `${key}: missing (in ${from}), expected ${expected}`;
   }
-  return `${problem.key}: got ${problem.value} (from ${problem.from}), expected ${problem.expected}`;
+  return `${key}: got ${value} (from ${from}), expected ${expected}`;
 }
 
 const MISSING = '(missing)';
@@ -90,9 +91,15 @@ function expectation(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'too_small':
-      return `${describeBound(issue.origin, issue.inclusive ?? true, 'at least', 'more than')} ${boundText(issue.origin, issue.minimum)}`;
+      return (
+        `${describeBound(issue.origin, issue.inclusive ?? true, 'at least', 'more than')} ` +
+        `${boundText(issue.origin, issue.minimum)}`
+      );
     case 'too_big':
-      return `${describeBound(issue.origin, issue.inclusive ?? true, 'at most', 'less than')} ${boundText(issue.origin, issue.maximum)}`;
+      return (
+        `${describeBound(issue.origin, issue.inclusive ?? true, 'at most', 'less than')} ` +
+        `${boundText(issue.origin, issue.maximum)}`
+      );
     case 'invalid_format':
       return issue.message.startsWith('Invalid')
         ? `a valid ${issue.format}`

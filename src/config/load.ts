@@ -26,7 +26,8 @@ import type { SecretFileAccess } from './secrets.js';
 
 export const DEFAULT_CONFIG_PATH = '/Library/Application Support/execwatch/config.json';
 export const MANAGED_PREFERENCES_DOMAIN = 'com.execwatch.agent';
-export const DEFAULT_MANAGED_PREFERENCES_PATH = `/Library/Managed Preferences/${MANAGED_PREFERENCES_DOMAIN}.plist`;
+export const DEFAULT_MANAGED_PREFERENCES_PATH =
+  '/Library/Managed Preferences/' + `${MANAGED_PREFERENCES_DOMAIN}.plist`;
 
 export interface LoadConfigOptions {
   /** `--config`: a file that must exist. Without it the default path is read if present. */

@@ -52,7 +52,10 @@ export function resolveSecretReferences(
 /** Settings whose value is the path of a secret file read later by their owner. */
 const SECRET_FILE_KEY = /^(apiKey|password|token|bearerToken)File$/;
 
-/** Checks ownership and mode of every file a `…File` secret setting names; throws on the first bad one. */
+/**
+ * Checks ownership and mode of every file a `…File` secret setting names; throws on the first
+ * bad one.
+ */
 export function checkSecretFileSettings(
   tree: unknown,
   access: SecretFileAccess = processSecretFileAccess,

@@ -137,7 +137,8 @@ export function readBulkOutcomes(
   if (!Array.isArray(items) || items.length !== expectedItems) {
     throw new DeliveryError(
       'OUTPUT_BAD_RESPONSE',
-      `Elasticsearch answered ${Array.isArray(items) ? items.length : 'no'} bulk items for ${expectedItems} sent`,
+      `Elasticsearch answered ${Array.isArray(items) ? items.length : 'no'} bulk items ` +
+        `for ${expectedItems} sent`,
     );
   }
 

@@ -151,7 +151,8 @@ export async function installElasticsearchSetup(
       if (!isSuccess(response.status)) {
         throw new ExecwatchError(
           'SETUP_FAILED',
-          `Elasticsearch refused ${request.method} /${request.path} with HTTP ${response.status}: ` +
+          `Elasticsearch refused ${request.method} /${request.path} ` +
+            `with HTTP ${response.status}: ` +
             `${response.body.slice(0, 500)}; check the URL, the credentials and their privileges ` +
             `(manage_index_templates, manage_ingest_pipelines)`,
         );

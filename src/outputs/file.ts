@@ -1,8 +1,8 @@
 /**
  * The file output: NDJSON, one alert per line, appended to `path`. When the next batch would
- * take the file past `maxFileBytes`, it is rotated: path.N-1 → path.N … path → path.1, keeping
- * `keepFiles` old files (the oldest is deleted). A batch counts as delivered once written (and
- * fsynced when `fsync` is on). A single line is never split across files.
+ * take the file past `maxFileBytes`, it is rotated: path.N-1 → path.N … path → path.1,
+ * keeping `keepFiles` old files (the oldest is deleted). A batch counts as delivered once
+ * written (and fsynced when `fsync` is on). A single line is never split across files.
  */
 import { mkdirSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';

@@ -164,7 +164,8 @@ export class Spool {
       return Promise.reject(
         new ExecwatchError(
           'SPOOL_RECORD_TOO_LARGE',
-          `An alert of ${payload.length} bytes exceeds the spool's limit of ${maxRecordBytes} bytes`,
+          `An alert of ${payload.length} bytes ` +
+            `exceeds the spool's limit of ${maxRecordBytes} bytes`,
         ),
       );
     }
@@ -326,7 +327,8 @@ export class Spool {
       } catch (error) {
         const failure = new ExecwatchError(
           'SPOOL_WRITE_FAILED',
-          `Writing to the spool in ${this.options.directory} failed; check free space and permissions`,
+          `Writing to the spool in ${this.options.directory} failed; ` +
+            'check free space and permissions',
           { cause: error },
         );
         batch.forEach((pending) => pending.reject(failure));

@@ -102,6 +102,7 @@ function planAppBuild(options: AppBuildOptions, app: string): Step[] {
   const contents = join(app, 'Contents');
   const executable = join(contents, 'MacOS', 'execwatch');
   const resources = join(contents, 'Resources', 'app');
+  const infoPlist = join(contents, 'Info.plist');
   const entitlements = join(work, 'entitlements.plist');
   const blob = join(work, 'sea-prep.blob');
   const run = (program: string, args: string[], cwd?: string): Step => ({
@@ -149,9 +150,9 @@ function planAppBuild(options: AppBuildOptions, app: string): Step[] {
       'NODE_SEA',
     ]),
     {
-      description: `write ${join(contents, 'Info.plist')}, entitlements and embedded.provisionprofile`,
+      description: `write ${infoPlist}, entitlements and embedded.provisionprofile`,
       run: () => {
-        writeFileSync(join(contents, 'Info.plist'), buildInfoPlist(options.version));
+        writeFileSync(infoPlist, buildInfoPlist(options.version));
         writeFileSync(entitlements, buildEntitlements(options.teamId));
         copyFileSync(options.provisioningProfile, join(contents, 'embedded.provisionprofile'));
       },

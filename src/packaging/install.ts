@@ -133,7 +133,8 @@ function reportDryRun(options: InstallOptions, files: PlannedFile[]): void {
   for (const file of files) {
     const state = file.isChanged ? '' : ', unchanged';
     say(
-      `write ${file.path} (${Buffer.byteLength(file.contents)} bytes, mode ${file.mode.toString(8)}${state})`,
+      `write ${file.path} (${Buffer.byteLength(file.contents)} bytes, ` +
+        `mode ${file.mode.toString(8)}${state})`,
     );
   }
   if (options.manageService) {

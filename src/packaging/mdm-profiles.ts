@@ -40,7 +40,9 @@ export function buildFullDiskAccessProfile(options: ProfileOptions = {}): string
     CodeRequirement: codeRequirement(teamId),
     Authorization: 'Allow',
     StaticCode: false,
-    Comment: `execwatch needs Full Disk Access to receive Endpoint Security events (${EXECUTABLE_PATH})`,
+    Comment:
+      'execwatch needs Full Disk Access to receive Endpoint Security events ' +
+      `(${EXECUTABLE_PATH})`,
   };
   const payload = makePayload('com.apple.TCC.configuration-profile-policy', 'pppc', teamId, {
     PayloadDisplayName: 'execwatch: Full Disk Access',

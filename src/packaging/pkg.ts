@@ -90,7 +90,8 @@ function planPkgBuild(options: PkgBuildOptions): Step[] {
 
   return [
     {
-      description: `lay out the payload in ${payload} (app bundle, LaunchDaemon plist, newsyslog entry)`,
+      description:
+        `lay out the payload in ${payload} ` + '(app bundle, LaunchDaemon plist, newsyslog entry)',
       run: () => layOutPayload(options, payload),
     },
     {

@@ -94,7 +94,8 @@ export function selectLiveSource(
   }
 
   const isExecutable = dependencies.isExecutable ?? isExecutableFile;
-  const addonReason = `endpoint-security unavailable (${addonFailure.code}): ${describeError(addonFailure)}`;
+  const addonDetail = describeError(addonFailure);
+  const addonReason = `endpoint-security unavailable (${addonFailure.code}): ${addonDetail}`;
   if (!isExecutable(config.esloggerPath)) {
     throw new ExecwatchError(
       'NO_LIVE_SOURCE',

@@ -23,7 +23,10 @@ const restartSchema = z
     initialDelayMs: z.int().min(10).max(60_000).default(1_000),
     /** The delay doubles with each quick failure, up to this. */
     maxDelayMs: z.int().min(10).max(600_000).default(60_000),
-    /** A run at least this long counts as healthy: the next failure starts from the initial delay. */
+    /**
+     * A run at least this long counts as healthy: the next failure starts from the initial
+     * delay.
+     */
     resetAfterMs: z.int().min(0).max(3_600_000).default(60_000),
   })
   .prefault({});
@@ -46,7 +49,10 @@ export const sourceConfigSchema = z
      * mutes); the eslogger source drops them after parsing.
      */
     mutes: z.array(muteSchema).default([]),
-    /** Records waiting between the ES thread and JavaScript; beyond it they are dropped and counted. */
+    /**
+     * Records waiting between the ES thread and JavaScript; beyond it they are dropped and
+     * counted.
+     */
     maxQueueEvents: z.int().min(64).max(1_048_576).default(65_536),
     /** Keep the environment of exec events. Off by default: it carries secrets. */
     includeEnv: z.boolean().default(false),

@@ -109,7 +109,8 @@ describe('createAgent reload', () => {
     const status = readStatusFile(files.stateDir);
     expect(status.statusIntervalMs).toBe(4000);
     expect(status.lastError?.message).toContain(
-      `agent.logLevel: got 7 (from ${files.configPath}), expected one of "error", "warn", "info", "debug"`,
+      `agent.logLevel: got 7 (from ${files.configPath}), ` +
+        'expected one of "error", "warn", "info", "debug"',
     );
   });
 

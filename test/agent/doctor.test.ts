@@ -132,14 +132,19 @@ describe('execwatch doctor checks', () => {
         name: 'full disk access',
         status: 'fail',
         detail:
-          '/Library/Application Support/com.apple.TCC/TCC.db is not readable (EPERM): no Full Disk Access',
-        fix: 'grant Full Disk Access to /Applications/Execwatch.app/Contents/MacOS/execwatch in System Settings › Privacy & Security › Full Disk Access, or deploy the PPPC profile from scripts/mdm',
+          '/Library/Application Support/com.apple.TCC/TCC.db ' +
+          'is not readable (EPERM): no Full Disk Access',
+        fix:
+          'grant Full Disk Access to /Applications/Execwatch.app/Contents/MacOS/execwatch in ' +
+          'System Settings › Privacy & Security › Full Disk Access, ' +
+          'or deploy the PPPC profile from scripts/mdm',
       },
       {
         name: 'entitlement',
         status: 'warn',
         detail:
-          'cannot read the entitlements: codesign failed: /Applications/Execwatch.app/Contents/MacOS/execwatch: code object is not signed at all',
+          'cannot read the entitlements: codesign failed: ' +
+          '/Applications/Execwatch.app/Contents/MacOS/execwatch: code object is not signed at all',
         fix: expect.stringContaining('provisioning profile'),
       },
       {
@@ -181,7 +186,8 @@ describe('execwatch doctor checks', () => {
 
     expect(got?.status).toBe('warn');
     expect(got?.detail).toBe(
-      '/Applications/Execwatch.app/Contents/MacOS/execwatch lacks com.apple.developer.endpoint-security.client',
+      '/Applications/Execwatch.app/Contents/MacOS/execwatch lacks ' +
+        'com.apple.developer.endpoint-security.client',
     );
   });
 

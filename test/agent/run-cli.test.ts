@@ -129,59 +129,66 @@ function runStatus(stateDir: string) {
 const ruleNameOf = (alert: Record<string, unknown>) => (alert.rule as { name: string }).name;
 
 describe('execwatch run as a child process', () => {
-  it('reloads rules on SIGHUP, keeps the old set when the new one is broken, and stops cleanly on SIGTERM', async () => {
-    const files = setUpAgentFiles();
-    cli = startAgent(files);
-    await cli.waitForLog((line) => line.message === 'agent running');
+  it(
+    'reloads rules on SIGHUP, keeps the old set when the new one is broken, ' +
+      'and stops cleanly on SIGTERM',
+    async () => {
+      const files = setUpAgentFiles();
+      cli = startAgent(files);
+      await cli.waitForLog((line) => line.message === 'agent running');
 
-    appendFileSync(files.events, smbEvent('e1'));
-    await cli.waitForAlerts(1);
-    const running = runStatus(files.stateDir);
+      appendFileSync(files.events, smbEvent('e1'));
+      await cli.waitForAlerts(1);
+      const running = runStatus(files.stateDir);
 
-    writeFileSync(join(files.rulesDir, 'broken.toml'), readFileSync(join(FIXTURES, 'broken.toml')));
-    cli.child.kill('SIGHUP');
-    const rejected = await cli.waitForLog((line) => line.message.startsWith('reload rejected'));
-    appendFileSync(files.events, curlEvent('e2') + smbEvent('e3'));
-    await cli.waitForAlerts(2);
+      writeFileSync(
+        join(files.rulesDir, 'broken.toml'),
+        readFileSync(join(FIXTURES, 'broken.toml')),
+      );
+      cli.child.kill('SIGHUP');
+      const rejected = await cli.waitForLog((line) => line.message.startsWith('reload rejected'));
+      appendFileSync(files.events, curlEvent('e2') + smbEvent('e3'));
+      await cli.waitForAlerts(2);
 
-    rmSync(join(files.rulesDir, 'broken.toml'));
-    copyFileSync(join(FIXTURES, 'curl-to-pastebin.toml'), join(files.rulesDir, 'curl.toml'));
-    cli.child.kill('SIGHUP');
-    const reloaded = await cli.waitForLog((line) => line.message === 'reloaded');
-    appendFileSync(files.events, curlEvent('e4'));
-    await cli.waitForAlerts(3);
+      rmSync(join(files.rulesDir, 'broken.toml'));
+      copyFileSync(join(FIXTURES, 'curl-to-pastebin.toml'), join(files.rulesDir, 'curl.toml'));
+      cli.child.kill('SIGHUP');
+      const reloaded = await cli.waitForLog((line) => line.message === 'reloaded');
+      appendFileSync(files.events, curlEvent('e4'));
+      await cli.waitForAlerts(3);
 
-    const stopAskedMs = Date.now();
-    cli.child.kill('SIGTERM');
-    const exit = await cli.waitForExit();
-    const stopTookMs = Date.now() - stopAskedMs;
+      const stopAskedMs = Date.now();
+      cli.child.kill('SIGTERM');
+      const exit = await cli.waitForExit();
+      const stopTookMs = Date.now() - stopAskedMs;
 
-    expect(running.code).toBe(0);
-    expect(running.document.verdict.liveness).toBe('running');
-    expect(running.document.status.rules.count).toBe(1);
-    expect(rejected.level).toBe('error');
-    expect((rejected.err as { message: string }).message).toMatch(
-      /broken\.toml.*Expected a field, value or '\(' but found 'and'/,
-    );
-    expect(reloaded.rules).toBe(2);
-    expect(cli.alerts.map(ruleNameOf)).toEqual([
-      'Attempt to Mount SMB Share via Command Line',
-      'Attempt to Mount SMB Share via Command Line',
-      'Curl Fetch from Paste Site',
-    ]);
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(stopTookMs).toBeLessThan(SHUTDOWN_DEADLINE_MS);
-    const delivered = readFileSync(files.alertsOut, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(delivered.map(ruleNameOf)).toEqual(cli.alerts.map(ruleNameOf));
-    const stopped = runStatus(files.stateDir);
-    expect(stopped.code).toBe(1);
-    expect(stopped.document.verdict.liveness).toBe('stopped');
-    expect(stopped.document.status.events.events).toBe(4);
-    expect(stopped.document.status.lastError?.message).toMatch(/broken\.toml/);
-  });
+      expect(running.code).toBe(0);
+      expect(running.document.verdict.liveness).toBe('running');
+      expect(running.document.status.rules.count).toBe(1);
+      expect(rejected.level).toBe('error');
+      expect((rejected.err as { message: string }).message).toMatch(
+        /broken\.toml.*Expected a field, value or '\(' but found 'and'/,
+      );
+      expect(reloaded.rules).toBe(2);
+      expect(cli.alerts.map(ruleNameOf)).toEqual([
+        'Attempt to Mount SMB Share via Command Line',
+        'Attempt to Mount SMB Share via Command Line',
+        'Curl Fetch from Paste Site',
+      ]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(stopTookMs).toBeLessThan(SHUTDOWN_DEADLINE_MS);
+      const delivered = readFileSync(files.alertsOut, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(delivered.map(ruleNameOf)).toEqual(cli.alerts.map(ruleNameOf));
+      const stopped = runStatus(files.stateDir);
+      expect(stopped.code).toBe(1);
+      expect(stopped.document.verdict.liveness).toBe('stopped');
+      expect(stopped.document.status.events.events).toBe(4);
+      expect(stopped.document.status.lastError?.message).toMatch(/broken\.toml/);
+    },
+  );
 
   it('reports a malformed line with file and line on stderr, counts it and goes on', async () => {
     const files = setUpAgentFiles();
@@ -230,40 +237,49 @@ describe('execwatch run as a child process', () => {
 });
 
 describe('execwatch run notifications', () => {
-  it('shows an alert with hostile process arguments through launchctl asuser and osascript, verbatim, running nothing', async () => {
-    const files = setUpAgentFiles();
-    sandbox = createStandInSandbox({ STANDIN_CONSOLE_UID: '501' });
-    const marker = join(sandbox.dir, 'pwned');
-    const hostile = `" & (do shell script "touch ${marker}") & " $(touch ${marker}) \`touch ${marker}\` \\ '\n`;
-    const config = JSON.parse(readFileSync(files.config, 'utf8')) as Record<string, unknown>;
-    writeFileSync(files.config, JSON.stringify({ ...config, notify: { minSeverity: 'low' } }));
-    cli = startAgent(files, ['--notify', 'osascript'], sandbox.env);
-    await cli.waitForLog((line) => line.message === 'agent running');
+  it(
+    'shows an alert with hostile process arguments through launchctl asuser and osascript, ' +
+      'verbatim, running nothing',
+    async () => {
+      const files = setUpAgentFiles();
+      sandbox = createStandInSandbox({ STANDIN_CONSOLE_UID: '501' });
+      const marker = join(sandbox.dir, 'pwned');
+      const appleScriptInjection = `" & (do shell script "touch ${marker}") & "`;
+      const shellInjection = `$(touch ${marker}) \`touch ${marker}\` \\ '\n`;
+      const hostile = `${appleScriptInjection} ${shellInjection}`;
+      const config = JSON.parse(readFileSync(files.config, 'utf8')) as Record<string, unknown>;
+      writeFileSync(files.config, JSON.stringify({ ...config, notify: { minSeverity: 'low' } }));
+      cli = startAgent(files, ['--notify', 'osascript'], sandbox.env);
+      await cli.waitForLog((line) => line.message === 'agent running');
 
-    appendFileSync(files.events, makeEvent('e9', 'mount_smbfs', ['mount_smbfs', hostile]));
-    await cli.waitForAlerts(1);
-    cli.child.kill('SIGTERM');
-    const exit = await cli.waitForExit();
+      appendFileSync(files.events, makeEvent('e9', 'mount_smbfs', ['mount_smbfs', hostile]));
+      await cli.waitForAlerts(1);
+      cli.child.kill('SIGTERM');
+      const exit = await cli.waitForExit();
 
-    const title = 'Low: Attempt to Mount SMB Share via Command Line';
-    const body = `mount_smbfs (pid 4009): mount_smbfs ${hostile}`;
-    const script = [
-      '-e',
-      'on run argv',
-      '-e',
-      'display notification (item 2 of argv) with title (item 1 of argv)',
-      '-e',
-      'end run',
-    ];
-    expect(exit.code).toBe(0);
-    expect(sandbox.calls()).toEqual([
-      { program: 'stat', argv: ['-f', '%u', '/dev/console'] },
-      { program: 'launchctl', argv: ['asuser', '501', 'osascript', ...script, '--', title, body] },
-      { program: 'osascript', argv: [...script, '--', title, body] },
-      { displayed: { title, text: body } },
-    ]);
-    expect(existsSync(marker)).toBe(false);
-  });
+      const title = 'Low: Attempt to Mount SMB Share via Command Line';
+      const body = `mount_smbfs (pid 4009): mount_smbfs ${hostile}`;
+      const script = [
+        '-e',
+        'on run argv',
+        '-e',
+        'display notification (item 2 of argv) with title (item 1 of argv)',
+        '-e',
+        'end run',
+      ];
+      expect(exit.code).toBe(0);
+      expect(sandbox.calls()).toEqual([
+        { program: 'stat', argv: ['-f', '%u', '/dev/console'] },
+        {
+          program: 'launchctl',
+          argv: ['asuser', '501', 'osascript', ...script, '--', title, body],
+        },
+        { program: 'osascript', argv: [...script, '--', title, body] },
+        { displayed: { title, text: body } },
+      ]);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 });
 
 describe('execwatch status', () => {
@@ -276,7 +292,8 @@ describe('execwatch status', () => {
 
     expect(got.status).toBe(1);
     expect(got.stdout).toBe(
-      `No agent status at ${join(workDir, 'status.json')}: the agent is not running, or uses another --state-dir\n`,
+      `No agent status at ${join(workDir, 'status.json')}: ` +
+        'the agent is not running, or uses another --state-dir\n',
     );
   });
 });

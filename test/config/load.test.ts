@@ -113,14 +113,19 @@ describe('loadConfig precedence', () => {
     expect(explicit.directory).toBe('/spool');
   });
 
-  it('treats a missing default config file as empty but a missing --config file as an error', () => {
-    configDir = createConfigDir();
-    const missing = configDir.missing('nope.json');
+  it(
+    'treats a missing default config file as empty ' + 'but a missing --config file as an error',
+    () => {
+      configDir = createConfigDir();
+      const missing = configDir.missing('nope.json');
 
-    const got = loadError({ configPath: missing });
+      const got = loadError({ configPath: missing });
 
-    expect(got.message).toMatch(new RegExp(`^${missing}: the config file cannot be read: ENOENT`));
-  });
+      expect(got.message).toMatch(
+        new RegExp(`^${missing}: the config file cannot be read: ENOENT`),
+      );
+    },
+  );
 });
 
 describe('loadConfig validation messages', () => {
@@ -151,15 +156,18 @@ describe('loadConfig validation messages', () => {
     ],
     [
       { notify: { backend: 'growl' } },
-      'notify.backend: got "growl" (from FILE), expected one of "auto", "osascript", "notify-send", "log", "none"',
+      'notify.backend: got "growl" (from FILE), ' +
+        'expected one of "auto", "osascript", "notify-send", "log", "none"',
     ],
     [
       { notify: { minSeverity: 'urgent' } },
-      'notify.minSeverity: got "urgent" (from FILE), expected one of "low", "medium", "high", "critical"',
+      'notify.minSeverity: got "urgent" (from FILE), ' +
+        'expected one of "low", "medium", "high", "critical"',
     ],
     [
       { notify: { quietPeriods: [{ start: '25:00', end: '07:00' }] } },
-      'notify.quietPeriods.0.start: got "25:00" (from FILE), expected a time of day as "HH:MM" (24-hour clock)',
+      'notify.quietPeriods.0.start: got "25:00" (from FILE), ' +
+        'expected a time of day as "HH:MM" (24-hour clock)',
     ],
     [
       { notify: { quietPeriods: [{ start: '22:00' }] } },
@@ -183,7 +191,9 @@ describe('loadConfig validation messages', () => {
           quietPeriods: Array.from({ length: 17 }, () => ({ start: '01:00', end: '02:00' })),
         },
       },
-      'notify.quietPeriods: got [{"start":"01:00","end":"02:00"},{"start":"01:00","end":"02:00"},{"start":"01... (from FILE), expected a list of at most 16 items',
+      'notify.quietPeriods: got ' +
+        '[{"start":"01:00","end":"02:00"},{"start":"01:00","end":"02:00"},{"start":"01... ' +
+        '(from FILE), expected a list of at most 16 items',
     ],
     [
       { notfy: {} },
@@ -191,12 +201,14 @@ describe('loadConfig validation messages', () => {
     ],
     [
       { agent: { shutdownDeadline: 5 } },
-      'agent.shutdownDeadline: got 5 (from FILE), expected no such key (check the spelling and the nesting)',
+      'agent.shutdownDeadline: got 5 (from FILE), ' +
+        'expected no such key (check the spelling and the nesting)',
     ],
     [{ agent: [] }, 'agent: got [] (from FILE), expected an object'],
     [
       { outputs: [{ type: 'kafka' }] },
-      'outputs.0.type: got "kafka" (from FILE), expected one of "elasticsearch", "http", "splunk", "syslog", "file"',
+      'outputs.0.type: got "kafka" (from FILE), ' +
+        'expected one of "elasticsearch", "http", "splunk", "syslog", "file"',
     ],
     [{ outputs: [{ type: 'http' }] }, 'outputs.0.url: missing (in FILE), expected a string'],
     [
@@ -210,7 +222,8 @@ describe('loadConfig validation messages', () => {
           { type: 'file', path: '/b' },
         ],
       },
-      'outputs.1.name: missing (in FILE), expected a valid value (output name "file" is used twice; give each output a distinct name)',
+      'outputs.1.name: missing (in FILE), expected a valid value ' +
+        '(output name "file" is used twice; give each output a distinct name)',
     ],
     [{ outputs: {} }, 'outputs: got {} (from FILE), expected an array'],
     [
@@ -219,7 +232,8 @@ describe('loadConfig validation messages', () => {
     ],
     [
       { source: { type: 'dtrace' } },
-      'source.type: got "dtrace" (from FILE), expected one of "auto", "endpoint-security", "eslogger", "replay"',
+      'source.type: got "dtrace" (from FILE), ' +
+        'expected one of "auto", "endpoint-security", "eslogger", "replay"',
     ],
     [
       { source: { esloggerPath: 'eslogger' } },
@@ -241,20 +255,24 @@ describe('loadConfig validation messages', () => {
     expect(got.message).toContain(want.replace('FILE', configPath));
   });
 
-  it('lists every problem at once and names the managed preferences or flags as their origin', () => {
-    configDir = createConfigDir();
-    const managedPreferencesPath = configDir.writePlist('managed.plist', {
-      notify: { backend: 7 },
-    });
+  it(
+    'lists every problem at once ' + 'and names the managed preferences or flags as their origin',
+    () => {
+      configDir = createConfigDir();
+      const managedPreferencesPath = configDir.writePlist('managed.plist', {
+        notify: { backend: 7 },
+      });
 
-    const got = loadError({ managedPreferencesPath, flags: { agent: { logFormat: 'yaml' } } });
+      const got = loadError({ managedPreferencesPath, flags: { agent: { logFormat: 'yaml' } } });
 
-    expect(got.message).toBe(
-      'The configuration is invalid (2 problems):\n' +
-        '  agent.logFormat: got "yaml" (from flags), expected one of "json", "text"\n' +
-        `  notify.backend: got 7 (from ${managedPreferencesPath}), expected one of "auto", "osascript", "notify-send", "log", "none"`,
-    );
-  });
+      expect(got.message).toBe(
+        'The configuration is invalid (2 problems):\n' +
+          '  agent.logFormat: got "yaml" (from flags), expected one of "json", "text"\n' +
+          `  notify.backend: got 7 (from ${managedPreferencesPath}), ` +
+          'expected one of "auto", "osascript", "notify-send", "log", "none"',
+      );
+    },
+  );
 
   it.each([
     ['{\n  "agent": {\n    "logLevel": "info",\n  }\n}', '4:3'],

@@ -37,7 +37,8 @@ describe('resolveSecretReferences', () => {
       resolveSecretReferences({ outputs: { token: { secretFile: path } } }, ownedByMe);
 
     expect(got).toThrow(
-      `outputs.token: the secret file ${path} has mode ${shown}, readable beyond its owner; run \`chmod 600 '${path}'\``,
+      `outputs.token: the secret file ${path} has mode ${shown}, readable beyond its owner; ` +
+        `run \`chmod 600 '${path}'\``,
     );
   });
 
@@ -52,7 +53,8 @@ describe('resolveSecretReferences', () => {
     const got = () => resolveSecretReferences({ key: { secretFile: path } }, rootOnly);
 
     expect(got).toThrow(
-      `key: the secret file ${path} belongs to uid ${currentUid}, expected uid ${currentUid + 1}; run \`chown root '${path}'\``,
+      `key: the secret file ${path} belongs to uid ${currentUid}, ` +
+        `expected uid ${currentUid + 1}; run \`chown root '${path}'\``,
     );
   });
 

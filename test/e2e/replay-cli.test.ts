@@ -44,21 +44,25 @@ describe('execwatch replay --json on the bundled SMB example', () => {
     expect(alerts.every((alert) => pick(alert, 'event.kind') === 'alert')).toBe(true);
   });
 
-  it('fires the seed rule on each of its four branches and on the orphan mount, not on Google Drive', () => {
-    const got = alerts.map((alert) => [
-      pick(alert, 'rule.name'),
-      pick(alert, 'process.command_line'),
-    ]);
+  it(
+    'fires the seed rule on each of its four branches and on the orphan mount, ' +
+      'not on Google Drive',
+    () => {
+      const got = alerts.map((alert) => [
+        pick(alert, 'rule.name'),
+        pick(alert, 'process.command_line'),
+      ]);
 
-    const want = [
-      [SEED_RULE_NAME, 'open smb://fileserver.example/share'],
-      [SEED_RULE_NAME, 'mount_smbfs //alice@fileserver.example/share /Volumes/share'],
-      [SEED_RULE_NAME, 'mount -t smbfs //alice@fileserver.example/projects /Volumes/projects'],
-      [SEED_RULE_NAME, 'osascript -e mount volume "smb://fileserver.example/media"'],
-      [SEED_RULE_NAME, 'mount_smbfs //alice@fileserver.example/backup /Volumes/backup'],
-    ];
-    expect(got).toEqual(want);
-  });
+      const want = [
+        [SEED_RULE_NAME, 'open smb://fileserver.example/share'],
+        [SEED_RULE_NAME, 'mount_smbfs //alice@fileserver.example/share /Volumes/share'],
+        [SEED_RULE_NAME, 'mount -t smbfs //alice@fileserver.example/projects /Volumes/projects'],
+        [SEED_RULE_NAME, 'osascript -e mount volume "smb://fileserver.example/media"'],
+        [SEED_RULE_NAME, 'mount_smbfs //alice@fileserver.example/backup /Volumes/backup'],
+      ];
+      expect(got).toEqual(want);
+    },
+  );
 
   it('carries the parent of each matched process from the process table', () => {
     const got = alerts.map((alert) => pick(alert, 'process.parent.name'));

@@ -413,7 +413,8 @@ describe('compiled queries', () => {
       null,
     ],
     [
-      'sequence [process where process.name == "a"] [process where process.name == "b"] until [any where true]',
+      'sequence [process where process.name == "a"] [process where process.name == "b"] ' +
+        'until [any where true]',
       null,
       null,
     ],
@@ -462,7 +463,9 @@ describe('event-time robustness', () => {
 });
 
 describe('the seed rule, "Attempt to Mount SMB Share via Command Line"', () => {
-  const seedRule = `process where host.os.type == "macos" and event.type in ("start", "process_started") and
+  const seedRule =
+    'process where host.os.type == "macos" and ' +
+    `event.type in ("start", "process_started") and
   (
     process.name : "mount_smbfs" or
     (process.name : "open" and process.args : "smb://*") or

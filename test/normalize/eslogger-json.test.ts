@@ -57,6 +57,8 @@ describe('parseEsloggerLine', () => {
     ['{"n":-9007199254740993}', '-9007199254740993'],
     ['{"n":18446744073709551615}', '18446744073709551615'],
     ['[1152921500312342574,1]', ['1152921500312342574', 1]],
+    ['[9007199254740993]', ['9007199254740993']],
+    ['[1,-12345678901234567890]', [1, '-12345678901234567890']],
   ])('turns the unsafe integer in %s into its exact decimal string', (line, want) => {
     const got = parseEsloggerLine(line) as { n?: unknown } | unknown[];
 
@@ -138,6 +140,82 @@ describe('parseEsloggerLine', () => {
 
         expect([got['big'], got['tail']]).toEqual([String(big), strings]);
       }),
+    );
+  });
+
+  it.each([
+    ['{"s":"a:12345678901234567890,"}', { s: 'a:12345678901234567890,' }],
+    [
+      '{"s":"x: -12345678901234567890 y","n":12345678901234567890}',
+      { s: 'x: -12345678901234567890 y', n: '12345678901234567890' },
+    ],
+    ['{"s":"[12345678901234567890]"}', { s: '[12345678901234567890]' }],
+    ['{"s":"\\",12345678901234567890,\\""}', { s: '",12345678901234567890,"' }],
+    [
+      '{"a":[ 12345678901234567890 , -12345678901234567891 ]}',
+      { a: ['12345678901234567890', '-12345678901234567891'] },
+    ],
+    [
+      '{"12345678901234567890":12345678901234567891}',
+      { '12345678901234567890': '12345678901234567891' },
+    ],
+  ])('never alters a string whose digits stand where a value could: %s', (line, want) => {
+    const got = parseEsloggerLine(line);
+
+    expect(got).toEqual(want);
+  });
+
+  it('finds every unsafe integer whatever its length, position and the spacing around it', () => {
+    const integer = fc.oneof(
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }),
+      fc.integer(),
+    );
+    const space = fc.constantFrom('', ' ', '\t', '\r\n', '  ');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(space, integer, space)), (items) => {
+        const text = `[${items.map(([before, n, after]) => `${before}${n}${after}`).join(',')}]`;
+
+        const got = parseEsloggerLine(text);
+
+        const want = items.map(([, n]) => {
+          const value = BigInt(n);
+          const isSafe =
+            value <= BigInt(Number.MAX_SAFE_INTEGER) && -value <= BigInt(Number.MAX_SAFE_INTEGER);
+          return isSafe ? Number(value) : String(value);
+        });
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps crafted strings intact and every unsafe integer exact, wherever the digits sit', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(':', ',', '[', ']', '{', '}', '"', '\\', '-', ' ', '\t', '\n', 'e', '.'),
+      fc.bigInt({ min: 10n ** 15n, max: 2n ** 70n }).map(String),
+      fc.string({ maxLength: 3 }),
+    );
+    const crafted = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
+    const unsafe = fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 64n });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(crafted, crafted, unsafe), { maxLength: 4 }), (entries) => {
+        const values: string[] = [];
+        const text = `{${entries
+          .map(([key, value, big], index) => {
+            values.push(String(big));
+            return `${JSON.stringify(`${index}${key}`)}:[${JSON.stringify(value)}, ${big}]`;
+          })
+          .join(',')}}`;
+
+        const got = parseEsloggerLine(text) as Record<string, unknown>;
+
+        const want = Object.fromEntries(
+          entries.map(([key, value], index) => [`${index}${key}`, [value, values[index]]]),
+        );
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -21,28 +21,31 @@ function capturingLogger() {
 }
 
 describe('the log backend', () => {
-  it('logs the notification with its text nested under process_data, so it cannot forge fields', async () => {
-    const { logger, lines } = capturingLogger();
-    const backend = createBackend('log', { run: createCommandRunner(), logger, timeoutMs: 1000 });
-    const body = 'x","level":"error","message":"forged';
+  it(
+    'logs the notification with its text nested under process_data, ' + 'so it cannot forge fields',
+    async () => {
+      const { logger, lines } = capturingLogger();
+      const backend = createBackend('log', { run: createCommandRunner(), logger, timeoutMs: 1000 });
+      const body = 'x","level":"error","message":"forged';
 
-    const got = await backend.show({
-      ruleId: 'r1',
-      ruleName: 'R',
-      severity: 'high',
-      title: 'High: R',
-      body,
-    });
-
-    expect(got).toBe('shown');
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
-      {
-        level: 'warn',
-        message: 'notification',
-        rule_id: 'r1',
+      const got = await backend.show({
+        ruleId: 'r1',
+        ruleName: 'R',
         severity: 'high',
-        process_data: { title: 'High: R', body },
-      },
-    ]);
-  });
+        title: 'High: R',
+        body,
+      });
+
+      expect(got).toBe('shown');
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        {
+          level: 'warn',
+          message: 'notification',
+          rule_id: 'r1',
+          severity: 'high',
+          process_data: { title: 'High: R', body },
+        },
+      ]);
+    },
+  );
 });

@@ -66,29 +66,32 @@ describe('notifier rate limits', () => {
     expect(notifier.stats().heldBack).toBe(1);
   });
 
-  it('limits all rules together and sums up each rule when the overall window has room', async () => {
-    const { notifier, shown } = setUp({
-      perRule: { maxNotifications: 10, windowMs: 60_000 },
-      overall: { maxNotifications: 2, windowMs: 30_000 },
-    });
+  it(
+    'limits all rules together ' + 'and sums up each rule when the overall window has room',
+    async () => {
+      const { notifier, shown } = setUp({
+        perRule: { maxNotifications: 10, windowMs: 60_000 },
+        overall: { maxNotifications: 2, windowMs: 30_000 },
+      });
 
-    notifier.notify(makeAlert({ ruleId: 'a' }));
-    notifier.notify(makeAlert({ ruleId: 'b' }));
-    notifier.notify(makeAlert({ ruleId: 'c' }));
-    notifier.notify(makeAlert({ ruleId: 'c' }));
-    notifier.notify(makeAlert({ ruleId: 'd' }));
-    await notifier.drain();
-    const firstWindow = shown.length;
-    await vi.advanceTimersByTimeAsync(30_000);
-    await notifier.drain();
+      notifier.notify(makeAlert({ ruleId: 'a' }));
+      notifier.notify(makeAlert({ ruleId: 'b' }));
+      notifier.notify(makeAlert({ ruleId: 'c' }));
+      notifier.notify(makeAlert({ ruleId: 'c' }));
+      notifier.notify(makeAlert({ ruleId: 'd' }));
+      await notifier.drain();
+      const firstWindow = shown.length;
+      await vi.advanceTimersByTimeAsync(30_000);
+      await notifier.drain();
 
-    expect(firstWindow).toBe(2);
-    expect(shown.slice(2).map((n) => n.body)).toEqual([
-      '2 more alerts from Rule c',
-      '1 more alert from Rule d',
-    ]);
-    expect(notifier.stats()).toMatchObject({ rateLimited: 3, summaries: 2 });
-  });
+      expect(firstWindow).toBe(2);
+      expect(shown.slice(2).map((n) => n.body)).toEqual([
+        '2 more alerts from Rule c',
+        '1 more alert from Rule d',
+      ]);
+      expect(notifier.stats()).toMatchObject({ rateLimited: 3, summaries: 2 });
+    },
+  );
 
   it('drops alerts below the minimum severity without summing them up', async () => {
     const { notifier, shown } = setUp({ minSeverity: 'high' });

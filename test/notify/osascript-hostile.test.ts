@@ -98,7 +98,8 @@ describe('the stand-in osascript', () => {
   it('executes a do shell script that was spliced into the script text', async () => {
     sandbox = createStandInSandbox();
     const marker = join(sandbox.dir, 'pwned');
-    const spliced = `display notification "" & (do shell script "touch ${marker}") & "" with title "t"`;
+    const injection = `(do shell script "touch ${marker}")`;
+    const spliced = `display notification "" & ${injection} & "" with title "t"`;
 
     await promisify(execFile)('osascript', ['-e', spliced], { env: sandbox.env });
 

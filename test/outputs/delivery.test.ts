@@ -251,34 +251,37 @@ describe('createDelivery retry', () => {
 });
 
 describe('createDelivery spool bound', () => {
-  it('drops the oldest undelivered alerts when the spool is full, counting them per output', async () => {
-    const { logger, entries } = makeCaptureLogger();
-    const hanging = new FakeSender();
-    const directory = makeTempDir('bound');
-    const delivery = createDelivery({
-      outputs: [fileOutput('out')],
-      spool: { directory: directory.path, fsync: 'never', maxBytes: 64 * 1024 },
-      logger,
-      statsIntervalMs: 0,
-      createSender: () => hanging,
-    });
-    cleanups.push(directory.remove, () => delivery.close(0));
-    await delivery.start();
+  it(
+    'drops the oldest undelivered alerts when the spool is full, ' + 'counting them per output',
+    async () => {
+      const { logger, entries } = makeCaptureLogger();
+      const hanging = new FakeSender();
+      const directory = makeTempDir('bound');
+      const delivery = createDelivery({
+        outputs: [fileOutput('out')],
+        spool: { directory: directory.path, fsync: 'never', maxBytes: 64 * 1024 },
+        logger,
+        statsIntervalMs: 0,
+        createSender: () => hanging,
+      });
+      cleanups.push(directory.remove, () => delivery.close(0));
+      await delivery.start();
 
-    const padding = 'p'.repeat(1000);
-    for (let index = 0; index < 200; index += 1) {
-      await delivery.submit(makeAlert(index, { message: padding }));
-    }
-    const got = delivery.stats()[0];
-    const inFlight = hanging.calls[0]?.ids.length ?? 0;
+      const padding = 'p'.repeat(1000);
+      for (let index = 0; index < 200; index += 1) {
+        await delivery.submit(makeAlert(index, { message: padding }));
+      }
+      const got = delivery.stats()[0];
+      const inFlight = hanging.calls[0]?.ids.length ?? 0;
 
-    expect(got?.dropped).toBeGreaterThan(0);
-    expect((got?.dropped ?? 0) + (got?.queueDepth ?? 0) + inFlight).toBe(200);
-    expect(delivery.spoolStats().sizeBytes).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
-    expect(
-      entries.some((entry) => entry.level === 'error' && /spool full/.test(entry.message)),
-    ).toBe(true);
-  });
+      expect(got?.dropped).toBeGreaterThan(0);
+      expect((got?.dropped ?? 0) + (got?.queueDepth ?? 0) + inFlight).toBe(200);
+      expect(delivery.spoolStats().sizeBytes).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
+      expect(
+        entries.some((entry) => entry.level === 'error' && /spool full/.test(entry.message)),
+      ).toBe(true);
+    },
+  );
 });
 
 describe('createDelivery isolation', () => {

@@ -137,111 +137,120 @@ describe('alertDocumentId', () => {
 });
 
 describe('elasticsearch output', () => {
-  it('bulk-creates every alert into the data stream with gzip, API key and deterministic ids', async () => {
-    const elasticsearch = await startElasticsearch();
-    const keyFile = join(certificates.directory, 'api-key');
-    writeFileSync(keyFile, 'c2VjcmV0OmtleQ==\n');
-    const { delivery } = await startDelivery({
-      url: elasticsearch.url,
-      apiKeyFile: keyFile,
-      maxBatchEvents: 20,
-      flushIntervalMs: 10,
-    });
+  it(
+    'bulk-creates every alert into the data stream ' + 'with gzip, API key and deterministic ids',
+    async () => {
+      const elasticsearch = await startElasticsearch();
+      const keyFile = join(certificates.directory, 'api-key');
+      writeFileSync(keyFile, 'c2VjcmV0OmtleQ==\n');
+      const { delivery } = await startDelivery({
+        url: elasticsearch.url,
+        apiKeyFile: keyFile,
+        maxBatchEvents: 20,
+        flushIntervalMs: 10,
+      });
 
-    for (const alert of makeAlerts(50)) await delivery.submit(alert);
-    await delivery.flush(10_000);
+      for (const alert of makeAlerts(50)) await delivery.submit(alert);
+      await delivery.flush(10_000);
 
-    const got = [...elasticsearch.documents.values()];
-    const firstRequest = elasticsearch.server.requests[0];
-    expect(got).toHaveLength(50);
-    expect(new Set(got.map((stored) => stored.index))).toEqual(
-      new Set(['logs-execwatch.alerts-default']),
-    );
-    expect(got.map((stored) => stored.id)).toEqual(makeAlerts(50).map(alertDocumentId));
-    expect(firstRequest?.headers['content-encoding']).toBe('gzip');
-    expect(firstRequest?.headers['authorization']).toBe('ApiKey c2VjcmV0OmtleQ==');
-    expect(firstRequest?.headers['content-type']).toBe('application/x-ndjson');
-    expect(delivery.stats()[0]).toMatchObject({ confirmed: 50, queueDepth: 0, deadLettered: 0 });
-  });
+      const got = [...elasticsearch.documents.values()];
+      const firstRequest = elasticsearch.server.requests[0];
+      expect(got).toHaveLength(50);
+      expect(new Set(got.map((stored) => stored.index))).toEqual(
+        new Set(['logs-execwatch.alerts-default']),
+      );
+      expect(got.map((stored) => stored.id)).toEqual(makeAlerts(50).map(alertDocumentId));
+      expect(firstRequest?.headers['content-encoding']).toBe('gzip');
+      expect(firstRequest?.headers['authorization']).toBe('ApiKey c2VjcmV0OmtleQ==');
+      expect(firstRequest?.headers['content-type']).toBe('application/x-ndjson');
+      expect(delivery.stats()[0]).toMatchObject({ confirmed: 50, queueDepth: 0, deadLettered: 0 });
+    },
+  );
 
-  it('settles a partial bulk failure per item: 409 delivered, 400 dead-lettered, 429 resent', async () => {
-    const elasticsearch = await startElasticsearch();
-    const faultedOnce = new Set<string>();
-    const onceThen = (id: string, status: number): number | undefined => {
-      if (faultedOnce.has(id)) return undefined;
-      faultedOnce.add(id);
-      return status;
-    };
-    elasticsearch.documents.set(alertDocumentId(makeAlert(3)), {
-      index: 'x',
-      id: 'pre',
-      document: {},
-    });
-    elasticsearch.itemFault = (document) => {
-      const id = (document['event'] as { id: string }).id;
-      if (id === 'alert-1') return 400;
-      if (id === 'alert-2') return onceThen(id, 429);
-      if (id === 'alert-4') return onceThen(id, 503);
-      return undefined;
-    };
-    const { delivery, spool } = await startDelivery({
-      url: elasticsearch.url,
-      namespace: 'prod',
-      flushIntervalMs: 50,
-    });
+  it(
+    'settles a partial bulk failure per item: ' + '409 delivered, 400 dead-lettered, 429 resent',
+    async () => {
+      const elasticsearch = await startElasticsearch();
+      const faultedOnce = new Set<string>();
+      const onceThen = (id: string, status: number): number | undefined => {
+        if (faultedOnce.has(id)) return undefined;
+        faultedOnce.add(id);
+        return status;
+      };
+      elasticsearch.documents.set(alertDocumentId(makeAlert(3)), {
+        index: 'x',
+        id: 'pre',
+        document: {},
+      });
+      elasticsearch.itemFault = (document) => {
+        const id = (document['event'] as { id: string }).id;
+        if (id === 'alert-1') return 400;
+        if (id === 'alert-2') return onceThen(id, 429);
+        if (id === 'alert-4') return onceThen(id, 503);
+        return undefined;
+      };
+      const { delivery, spool } = await startDelivery({
+        url: elasticsearch.url,
+        namespace: 'prod',
+        flushIntervalMs: 50,
+      });
 
-    for (const alert of makeAlerts(6)) await delivery.submit(alert);
-    await delivery.flush(10_000);
+      for (const alert of makeAlerts(6)) await delivery.submit(alert);
+      await delivery.flush(10_000);
 
-    const stored = [...elasticsearch.documents.values()].filter((entry) => entry.index !== 'x');
-    const deadLetters = readFileSync(join(spool, 'dead-letter', 'elasticsearch.ndjson'), 'utf8')
-      .trim()
-      .split('\n');
-    const bulkBodies = elasticsearch.server.requests.map(
-      (request) => request.body.split('\n').filter(Boolean).length / 2,
-    );
-    expect(stored.map((entry) => (entry.document['event'] as { id: string }).id).sort()).toEqual([
-      'alert-0',
-      'alert-2',
-      'alert-4',
-      'alert-5',
-    ]);
-    expect(stored.every((entry) => entry.index === 'logs-execwatch.alerts-prod')).toBe(true);
-    expect(deadLetters).toHaveLength(1);
-    expect(JSON.parse(deadLetters[0] as string)).toMatchObject({
-      output: 'elasticsearch',
-      status: 400,
-      reason: 'fault_400: injected by the test',
-      alert: { event: { id: 'alert-1' } },
-    });
-    expect(bulkBodies).toEqual([6, 2]);
-    expect(delivery.stats()[0]).toMatchObject({
-      sent: 8,
-      confirmed: 5,
-      retried: 2,
-      deadLettered: 1,
-      queueDepth: 0,
-    });
-  });
+      const stored = [...elasticsearch.documents.values()].filter((entry) => entry.index !== 'x');
+      const deadLetters = readFileSync(join(spool, 'dead-letter', 'elasticsearch.ndjson'), 'utf8')
+        .trim()
+        .split('\n');
+      const bulkBodies = elasticsearch.server.requests.map(
+        (request) => request.body.split('\n').filter(Boolean).length / 2,
+      );
+      expect(stored.map((entry) => (entry.document['event'] as { id: string }).id).sort()).toEqual([
+        'alert-0',
+        'alert-2',
+        'alert-4',
+        'alert-5',
+      ]);
+      expect(stored.every((entry) => entry.index === 'logs-execwatch.alerts-prod')).toBe(true);
+      expect(deadLetters).toHaveLength(1);
+      expect(JSON.parse(deadLetters[0] as string)).toMatchObject({
+        output: 'elasticsearch',
+        status: 400,
+        reason: 'fault_400: injected by the test',
+        alert: { event: { id: 'alert-1' } },
+      });
+      expect(bulkBodies).toEqual([6, 2]);
+      expect(delivery.stats()[0]).toMatchObject({
+        sent: 8,
+        confirmed: 5,
+        retried: 2,
+        deadLettered: 1,
+        queueDepth: 0,
+      });
+    },
+  );
 
-  it('keeps retrying while the cluster refuses connections and delivers once it is back', async () => {
-    const elasticsearch = await startElasticsearch();
-    const port = elasticsearch.server.port;
-    await elasticsearch.server.stop();
-    const { delivery } = await startDelivery({ url: `http://127.0.0.1:${port}` });
+  it(
+    'keeps retrying while the cluster refuses connections ' + 'and delivers once it is back',
+    async () => {
+      const elasticsearch = await startElasticsearch();
+      const port = elasticsearch.server.port;
+      await elasticsearch.server.stop();
+      const { delivery } = await startDelivery({ url: `http://127.0.0.1:${port}` });
 
-    for (const alert of makeAlerts(10)) await delivery.submit(alert);
-    await delivery.flush(300);
-    const whileDown = delivery.stats()[0];
-    await elasticsearch.server.start();
-    await delivery.flush(10_000);
+      for (const alert of makeAlerts(10)) await delivery.submit(alert);
+      await delivery.flush(300);
+      const whileDown = delivery.stats()[0];
+      await elasticsearch.server.start();
+      await delivery.flush(10_000);
 
-    expect(whileDown).toMatchObject({ confirmed: 0, queueDepth: 10 });
-    expect(whileDown?.retried).toBeGreaterThan(0);
-    expect(whileDown?.lastError).toMatch(/Cannot connect/);
-    expect(elasticsearch.documents.size).toBe(10);
-    expect(delivery.stats()[0]).toMatchObject({ confirmed: 10, queueDepth: 0 });
-  });
+      expect(whileDown).toMatchObject({ confirmed: 0, queueDepth: 10 });
+      expect(whileDown?.retried).toBeGreaterThan(0);
+      expect(whileDown?.lastError).toMatch(/Cannot connect/);
+      expect(elasticsearch.documents.size).toBe(10);
+      expect(delivery.stats()[0]).toMatchObject({ confirmed: 10, queueDepth: 0 });
+    },
+  );
 
   it('resends a batch whose connection was reset mid-request, without duplicates', async () => {
     const elasticsearch = await startElasticsearch();

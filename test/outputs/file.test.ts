@@ -30,24 +30,27 @@ function readNdjson(path: string): string[] {
 }
 
 describe('file output', () => {
-  it('appends NDJSON and rotates by size, keeping keepFiles old files and whole lines', async () => {
-    const directory = makeTempDir('file-output');
-    cleanups.push(directory.remove);
-    const path = join(directory.path, 'nested', 'alerts.ndjson');
-    const lineBytes = JSON.stringify(makeAlerts(1, 10)[0]).length + 1;
-    const sender = createFileSender(
-      fileOutputSchema.parse({ type: 'file', path, maxFileBytes: lineBytes * 4, keepFiles: 2 }),
-    );
-    const signal = new AbortController().signal;
+  it(
+    'appends NDJSON and rotates by size, ' + 'keeping keepFiles old files and whole lines',
+    async () => {
+      const directory = makeTempDir('file-output');
+      cleanups.push(directory.remove);
+      const path = join(directory.path, 'nested', 'alerts.ndjson');
+      const lineBytes = JSON.stringify(makeAlerts(1, 10)[0]).length + 1;
+      const sender = createFileSender(
+        fileOutputSchema.parse({ type: 'file', path, maxFileBytes: lineBytes * 4, keepFiles: 2 }),
+      );
+      const signal = new AbortController().signal;
 
-    for (let batch = 0; batch < 7; batch += 1) await sender.send(records(2, batch * 2), signal);
-    await sender.close();
+      for (let batch = 0; batch < 7; batch += 1) await sender.send(records(2, batch * 2), signal);
+      await sender.close();
 
-    expect(readNdjson(`${path}.2`)).toEqual(['alert-4', 'alert-5', 'alert-6', 'alert-7']);
-    expect(readNdjson(`${path}.1`)).toEqual(['alert-8', 'alert-9', 'alert-10', 'alert-11']);
-    expect(readNdjson(path)).toEqual(['alert-12', 'alert-13']);
-    expect(existsSync(`${path}.3`)).toBe(false);
-  });
+      expect(readNdjson(`${path}.2`)).toEqual(['alert-4', 'alert-5', 'alert-6', 'alert-7']);
+      expect(readNdjson(`${path}.1`)).toEqual(['alert-8', 'alert-9', 'alert-10', 'alert-11']);
+      expect(readNdjson(path)).toEqual(['alert-12', 'alert-13']);
+      expect(existsSync(`${path}.3`)).toBe(false);
+    },
+  );
 
   it('continues an existing file after a restart instead of truncating it', async () => {
     const directory = makeTempDir('file-output');

@@ -54,16 +54,19 @@ function segmentFiles(directory: string): string[] {
 }
 
 describe('Spool', () => {
-  it('gives appended records increasing sequence numbers and reads them back in order', async () => {
-    const spool = await openSpool(spoolDirectory());
+  it(
+    'gives appended records increasing sequence numbers ' + 'and reads them back in order',
+    async () => {
+      const spool = await openSpool(spoolDirectory());
 
-    const got = await Promise.all([0, 1, 2].map((index) => spool.append(payload(index))));
-    const records = await spool.read(0, 10, 1024 * 1024);
+      const got = await Promise.all([0, 1, 2].map((index) => spool.append(payload(index))));
+      const records = await spool.read(0, 10, 1024 * 1024);
 
-    expect(got).toEqual([0, 1, 2]);
-    expect(idsOf(records)).toEqual(['alert-0', 'alert-1', 'alert-2']);
-    await spool.close();
-  });
+      expect(got).toEqual([0, 1, 2]);
+      expect(idsOf(records)).toEqual(['alert-0', 'alert-1', 'alert-2']);
+      await spool.close();
+    },
+  );
 
   it.each(['always', 'interval', 'never'] as const)(
     'keeps records and numbering across a restart (fsync %s)',
@@ -125,31 +128,34 @@ describe('Spool', () => {
     await second.close();
   });
 
-  it('stays within maxBytes by dropping the oldest segments, counting what each output lost', async () => {
-    const { logger, entries } = makeCaptureLogger();
-    const spool = await openSpool(spoolDirectory(), {
-      maxBytes: 64 * 1024,
-      segmentMaxBytes: 16 * 1024,
-      logger,
-    });
-    const cursor = await spool.cursor('slow');
-    const drops: number[] = [];
-    spool.onDrop((drop) => drops.push(drop.records));
+  it(
+    'stays within maxBytes by dropping the oldest segments, ' + 'counting what each output lost',
+    async () => {
+      const { logger, entries } = makeCaptureLogger();
+      const spool = await openSpool(spoolDirectory(), {
+        maxBytes: 64 * 1024,
+        segmentMaxBytes: 16 * 1024,
+        logger,
+      });
+      const cursor = await spool.cursor('slow');
+      const drops: number[] = [];
+      spool.onDrop((drop) => drops.push(drop.records));
 
-    await appendMany(spool, 200, 1000);
+      await appendMany(spool, 200, 1000);
 
-    const kept = spool.nextSeq() - spool.firstSeq();
-    const dropped = drops.reduce((sum, records) => sum + records, 0);
-    expect(spool.sizeBytes()).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
-    expect(dropped).toBeGreaterThan(0);
-    expect(dropped + kept).toBe(200);
-    expect(spool.droppedRecords).toBe(dropped);
-    expect(cursor.position).toBe(spool.firstSeq());
-    expect(
-      entries.filter((entry) => entry.level === 'error' && /spool full/.test(entry.message)),
-    ).not.toHaveLength(0);
-    await spool.close();
-  });
+      const kept = spool.nextSeq() - spool.firstSeq();
+      const dropped = drops.reduce((sum, records) => sum + records, 0);
+      expect(spool.sizeBytes()).toBeLessThanOrEqual(64 * 1024 + 16 * 1024);
+      expect(dropped).toBeGreaterThan(0);
+      expect(dropped + kept).toBe(200);
+      expect(spool.droppedRecords).toBe(dropped);
+      expect(cursor.position).toBe(spool.firstSeq());
+      expect(
+        entries.filter((entry) => entry.level === 'error' && /spool full/.test(entry.message)),
+      ).not.toHaveLength(0);
+      await spool.close();
+    },
+  );
 
   it('keeps a segment until every output has delivered it', async () => {
     const directory = spoolDirectory();

@@ -266,46 +266,52 @@ describe.skipIf(skipSyslog)('syslog output against a real rsyslog', () => {
     ]);
   });
 
-  it('refuses a server whose certificate the configured CA did not sign, and keeps retrying', async () => {
-    const delivery = await startDelivery({
-      protocol: 'tls',
-      port: rsyslog.tlsPort,
-      tls: { caFile: certificates.wrongCaFile },
-    });
+  it(
+    'refuses a server whose certificate the configured CA did not sign, ' + 'and keeps retrying',
+    async () => {
+      const delivery = await startDelivery({
+        protocol: 'tls',
+        port: rsyslog.tlsPort,
+        tls: { caFile: certificates.wrongCaFile },
+      });
 
-    for (const alert of alertsWithPrefix('wrongca', 3)) await delivery.submit(alert);
-    await delivery.flush(500);
-    const got = delivery.stats()[0];
+      for (const alert of alertsWithPrefix('wrongca', 3)) await delivery.submit(alert);
+      await delivery.flush(500);
+      const got = delivery.stats()[0];
 
-    expect(got).toMatchObject({ confirmed: 0, queueDepth: 3 });
-    expect(got?.retried).toBeGreaterThan(0);
-    expect(got?.lastError).toMatch(/TLS with 127\.0\.0\.1:\d+ failed/);
-    expect(receivedFor('wrongca')).toEqual([]);
-  });
+      expect(got).toMatchObject({ confirmed: 0, queueDepth: 3 });
+      expect(got?.retried).toBeGreaterThan(0);
+      expect(got?.lastError).toMatch(/TLS with 127\.0\.0\.1:\d+ failed/);
+      expect(receivedFor('wrongca')).toEqual([]);
+    },
+  );
 
-  it('reconnects after rsyslog went down and came back, delivering what queued meanwhile', async () => {
-    const before = rsyslog.messages().length;
-    const delivery = await startDelivery({ protocol: 'tcp', port: rsyslog.plainPort });
-    for (const alert of alertsWithPrefix('outage', 3)) await delivery.submit(alert);
-    await delivery.flush(10_000);
-    await rsyslog.untilMessages(before + 3);
-    const ports = { plain: rsyslog.plainPort, tls: rsyslog.tlsPort };
+  it(
+    'reconnects after rsyslog went down and came back, ' + 'delivering what queued meanwhile',
+    async () => {
+      const before = rsyslog.messages().length;
+      const delivery = await startDelivery({ protocol: 'tcp', port: rsyslog.plainPort });
+      for (const alert of alertsWithPrefix('outage', 3)) await delivery.submit(alert);
+      await delivery.flush(10_000);
+      await rsyslog.untilMessages(before + 3);
+      const ports = { plain: rsyslog.plainPort, tls: rsyslog.tlsPort };
 
-    await rsyslog.stop();
-    for (const alert of alertsWithPrefix('outage', 6).slice(3)) await delivery.submit(alert);
-    await delivery.flush(300);
-    const whileDown = delivery.stats()[0];
-    rsyslog = await startRsyslog(directory.path, tlsFiles(), ports);
-    await delivery.flush(10_000);
-    await rsyslog.untilMessages(before + 6);
+      await rsyslog.stop();
+      for (const alert of alertsWithPrefix('outage', 6).slice(3)) await delivery.submit(alert);
+      await delivery.flush(300);
+      const whileDown = delivery.stats()[0];
+      rsyslog = await startRsyslog(directory.path, tlsFiles(), ports);
+      await delivery.flush(10_000);
+      await rsyslog.untilMessages(before + 6);
 
-    const got = receivedFor('outage');
-    expect(whileDown).toMatchObject({ confirmed: 3, queueDepth: 3 });
-    expect(whileDown?.lastError).toMatch(/Cannot connect|Connection to/);
-    expect(got.map((entry) => entry.alert.event?.id)).toEqual(
-      Array.from({ length: 6 }, (_, index) => `outage-alert-${index}`),
-    );
-  });
+      const got = receivedFor('outage');
+      expect(whileDown).toMatchObject({ confirmed: 3, queueDepth: 3 });
+      expect(whileDown?.lastError).toMatch(/Cannot connect|Connection to/);
+      expect(got.map((entry) => entry.alert.event?.id)).toEqual(
+        Array.from({ length: 6 }, (_, index) => `outage-alert-${index}`),
+      );
+    },
+  );
 
   it('reports a refused connection as a retryable connect failure', async () => {
     const sender = createSyslogSender(

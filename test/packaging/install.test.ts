@@ -95,45 +95,54 @@ describe('install', () => {
     expect(lines.at(-1)).toBe('already installed and up to date; nothing to do');
   });
 
-  it('upgrades in place: stops the old agent, swaps the bundle, starts the new one, keeps the config', async () => {
-    const { root, options, launchctlCalls } = setUp();
-    const config = join(sandbox.dir, 'config.json');
-    writeFileSync(config, '{"first":true}');
-    await install(options({ appPath: makeApp('v1', 'v1 binary'), configFile: config }));
-    writeFileSync(config, '{"second":true}');
-    const callsAfterFirst = launchctlCalls().length;
+  it(
+    'upgrades in place: stops the old agent, swaps the bundle, ' +
+      'starts the new one, keeps the config',
+    async () => {
+      const { root, options, launchctlCalls } = setUp();
+      const config = join(sandbox.dir, 'config.json');
+      writeFileSync(config, '{"first":true}');
+      await install(options({ appPath: makeApp('v1', 'v1 binary'), configFile: config }));
+      writeFileSync(config, '{"second":true}');
+      const callsAfterFirst = launchctlCalls().length;
 
-    const got = await install(options({ appPath: makeApp('v2', 'v2 binary'), configFile: config }));
+      const got = await install(
+        options({ appPath: makeApp('v2', 'v2 binary'), configFile: config }),
+      );
 
-    expect(got).toEqual({ changed: true, restarted: true });
-    expect(launchctlCalls().slice(callsAfterFirst)).toEqual([
-      'print system/com.execwatch.agent',
-      'bootout system/com.execwatch.agent',
-      'enable system/com.execwatch.agent',
-      `bootstrap system ${plistIn(root)}`,
-    ]);
-    expect(readFileSync(join(root, APP_PATH, 'Contents/MacOS/execwatch'), 'utf8')).toBe(
-      'v2 binary',
-    );
-    expect(readFileSync(join(root, CONFIG_PATH), 'utf8')).toBe('{"first":true}');
-    expect(existsSync(join(root, `${APP_PATH}.old`))).toBe(false);
-    expect(existsSync(join(root, `${APP_PATH}.staged`))).toBe(false);
-  });
+      expect(got).toEqual({ changed: true, restarted: true });
+      expect(launchctlCalls().slice(callsAfterFirst)).toEqual([
+        'print system/com.execwatch.agent',
+        'bootout system/com.execwatch.agent',
+        'enable system/com.execwatch.agent',
+        `bootstrap system ${plistIn(root)}`,
+      ]);
+      expect(readFileSync(join(root, APP_PATH, 'Contents/MacOS/execwatch'), 'utf8')).toBe(
+        'v2 binary',
+      );
+      expect(readFileSync(join(root, CONFIG_PATH), 'utf8')).toBe('{"first":true}');
+      expect(existsSync(join(root, `${APP_PATH}.old`))).toBe(false);
+      expect(existsSync(join(root, `${APP_PATH}.staged`))).toBe(false);
+    },
+  );
 
-  it('starts the service again when the files are in place but the service was booted out', async () => {
-    const { root, options, launchctlCalls } = setUp();
-    await install(options());
-    await uninstall({ ...options(), purge: false });
-    await install(options());
+  it(
+    'starts the service again when the files are in place ' + 'but the service was booted out',
+    async () => {
+      const { root, options, launchctlCalls } = setUp();
+      await install(options());
+      await uninstall({ ...options(), purge: false });
+      await install(options());
 
-    const got = launchctlCalls();
+      const got = launchctlCalls();
 
-    expect(got.slice(-3)).toEqual([
-      'print system/com.execwatch.agent',
-      'enable system/com.execwatch.agent',
-      `bootstrap system ${plistIn(root)}`,
-    ]);
-  });
+      expect(got.slice(-3)).toEqual([
+        'print system/com.execwatch.agent',
+        'enable system/com.execwatch.agent',
+        `bootstrap system ${plistIn(root)}`,
+      ]);
+    },
+  );
 
   it('prints every step in a dry run and changes nothing', async () => {
     const { root, options, lines } = setUp();
@@ -161,26 +170,30 @@ describe('install', () => {
 });
 
 describe('uninstall', () => {
-  it('boots out the service and removes the files, keeping config unless purged; twice is harmless', async () => {
-    const { root, options, launchctlCalls, lines } = setUp();
-    const config = join(sandbox.dir, 'config.json');
-    writeFileSync(config, '{}');
-    await install(options({ appPath: makeApp('v1', 'x'), configFile: config }));
-    const before = launchctlCalls().length;
+  it(
+    'boots out the service and removes the files, keeping config unless purged; ' +
+      'twice is harmless',
+    async () => {
+      const { root, options, launchctlCalls, lines } = setUp();
+      const config = join(sandbox.dir, 'config.json');
+      writeFileSync(config, '{}');
+      await install(options({ appPath: makeApp('v1', 'x'), configFile: config }));
+      const before = launchctlCalls().length;
 
-    await uninstall({ ...options(), purge: false });
-    await uninstall({ ...options(), purge: false });
+      await uninstall({ ...options(), purge: false });
+      await uninstall({ ...options(), purge: false });
 
-    expect(launchctlCalls().slice(before)).toEqual([
-      'print system/com.execwatch.agent',
-      'bootout system/com.execwatch.agent',
-      'print system/com.execwatch.agent',
-    ]);
-    expect(existsSync(plistIn(root))).toBe(false);
-    expect(existsSync(join(root, APP_PATH))).toBe(false);
-    expect(existsSync(join(root, CONFIG_PATH))).toBe(true);
-    expect(lines.at(-1)).toBe('nothing installed; nothing to do');
-  });
+      expect(launchctlCalls().slice(before)).toEqual([
+        'print system/com.execwatch.agent',
+        'bootout system/com.execwatch.agent',
+        'print system/com.execwatch.agent',
+      ]);
+      expect(existsSync(plistIn(root))).toBe(false);
+      expect(existsSync(join(root, APP_PATH))).toBe(false);
+      expect(existsSync(join(root, CONFIG_PATH))).toBe(true);
+      expect(lines.at(-1)).toBe('nothing installed; nothing to do');
+    },
+  );
 
   it('removes configuration, state and logs with purge', async () => {
     const { root, options } = setUp();

@@ -34,21 +34,24 @@ describe('buildLaunchDaemonPlist', () => {
     );
   });
 
-  it('keeps paths with XML-special characters intact and gives launchd time past the deadline', () => {
-    const executablePath = '/opt/a & b/<exec>"watch"';
+  it(
+    'keeps paths with XML-special characters intact ' + 'and gives launchd time past the deadline',
+    () => {
+      const executablePath = '/opt/a & b/<exec>"watch"';
 
-    const got = parse(
-      buildLaunchDaemonPlist({
-        executablePath,
-        shutdownDeadlineMs: 30_500,
-        throttleIntervalSeconds: 30,
-      }),
-    ) as Record<string, unknown>;
+      const got = parse(
+        buildLaunchDaemonPlist({
+          executablePath,
+          shutdownDeadlineMs: 30_500,
+          throttleIntervalSeconds: 30,
+        }),
+      ) as Record<string, unknown>;
 
-    expect((got.ProgramArguments as string[])[0]).toBe(executablePath);
-    expect(got.ExitTimeOut).toBe(36);
-    expect(got.ThrottleInterval).toBe(30);
-  });
+      expect((got.ProgramArguments as string[])[0]).toBe(executablePath);
+      expect(got.ExitTimeOut).toBe(36);
+      expect(got.ThrottleInterval).toBe(30);
+    },
+  );
 });
 
 describe('buildNewsyslogEntry', () => {

@@ -49,76 +49,79 @@ function makeProject(): string {
 }
 
 describe('buildPkg', () => {
-  it('lays out the payload and runs pkgbuild then productbuild with the exact arguments', async () => {
-    sandbox = createStandInSandbox();
-    const work = join(sandbox.dir, 'work');
-    const out = join(sandbox.dir, 'execwatch-1.2.3.pkg');
-    const lines: string[] = [];
+  it(
+    'lays out the payload ' + 'and runs pkgbuild then productbuild with the exact arguments',
+    async () => {
+      sandbox = createStandInSandbox();
+      const work = join(sandbox.dir, 'work');
+      const out = join(sandbox.dir, 'execwatch-1.2.3.pkg');
+      const lines: string[] = [];
 
-    await buildPkg({
-      appPath: makeApp(),
-      outPath: out,
-      workDir: work,
-      version: '1.2.3',
-      installerIdentity: 'Developer ID Installer: Example (TEAMID1234)',
-      dryRun: false,
-      run: createCommandRunner(sandbox.env),
-      say: (line) => lines.push(line),
-    });
+      await buildPkg({
+        appPath: makeApp(),
+        outPath: out,
+        workDir: work,
+        version: '1.2.3',
+        installerIdentity: 'Developer ID Installer: Example (TEAMID1234)',
+        dryRun: false,
+        run: createCommandRunner(sandbox.env),
+        say: (line) => lines.push(line),
+      });
 
-    const payload = join(work, 'payload');
-    const component = join(work, 'execwatch-component.pkg');
-    expect(sandbox.calls()).toEqual([
-      {
-        program: 'pkgbuild',
-        argv: [
-          '--root',
-          payload,
-          '--scripts',
-          join(work, 'scripts'),
-          '--identifier',
-          'com.execwatch.agent.pkg',
-          '--version',
-          '1.2.3',
-          '--install-location',
-          '/',
-          '--ownership',
-          'recommended',
-          component,
-        ],
-      },
-      {
-        program: 'productbuild',
-        argv: [
-          '--package',
-          component,
-          '--sign',
-          'Developer ID Installer: Example (TEAMID1234)',
-          out,
-        ],
-      },
-    ]);
-    expect(existsSync(out)).toBe(true);
-    const plist = join(payload, 'Library/LaunchDaemons/com.execwatch.agent.plist');
-    expect((parse(readFileSync(plist, 'utf8')) as { Label: string }).Label).toBe(
-      'com.execwatch.agent',
-    );
-    expect(existsSync(join(payload, 'private/etc/newsyslog.d/execwatch.conf'))).toBe(true);
-    expect(existsSync(join(payload, 'etc'))).toBe(false);
-    expect(
-      existsSync(
-        join(
-          payload,
-          'Library/Application Support/execwatch/Execwatch.app/Contents/MacOS/execwatch',
+      const payload = join(work, 'payload');
+      const component = join(work, 'execwatch-component.pkg');
+      expect(sandbox.calls()).toEqual([
+        {
+          program: 'pkgbuild',
+          argv: [
+            '--root',
+            payload,
+            '--scripts',
+            join(work, 'scripts'),
+            '--identifier',
+            'com.execwatch.agent.pkg',
+            '--version',
+            '1.2.3',
+            '--install-location',
+            '/',
+            '--ownership',
+            'recommended',
+            component,
+          ],
+        },
+        {
+          program: 'productbuild',
+          argv: [
+            '--package',
+            component,
+            '--sign',
+            'Developer ID Installer: Example (TEAMID1234)',
+            out,
+          ],
+        },
+      ]);
+      expect(existsSync(out)).toBe(true);
+      const plist = join(payload, 'Library/LaunchDaemons/com.execwatch.agent.plist');
+      expect((parse(readFileSync(plist, 'utf8')) as { Label: string }).Label).toBe(
+        'com.execwatch.agent',
+      );
+      expect(existsSync(join(payload, 'private/etc/newsyslog.d/execwatch.conf'))).toBe(true);
+      expect(existsSync(join(payload, 'etc'))).toBe(false);
+      expect(
+        existsSync(
+          join(
+            payload,
+            'Library/Application Support/execwatch/Execwatch.app/Contents/MacOS/execwatch',
+          ),
         ),
-      ),
-    ).toBe(true);
-    expect(existsSync(join(payload, 'Library/Application Support/execwatch/config.json'))).toBe(
-      false,
-    );
-    expect(statSync(join(work, 'scripts', 'postinstall')).mode & 0o777).toBe(0o755);
-    expect(readFileSync(join(work, 'scripts', 'preinstall'), 'utf8')).toBe(PREINSTALL_SCRIPT);
-  });
+      ).toBe(true);
+      expect(existsSync(join(payload, 'Library/Application Support/execwatch/config.json'))).toBe(
+        false,
+      );
+      expect(statSync(join(work, 'scripts', 'postinstall')).mode & 0o777).toBe(0o755);
+      expect(readFileSync(join(work, 'scripts', 'preinstall'), 'utf8')).toBe(PREINSTALL_SCRIPT);
+    },
+  );
 
   it.each([
     ['preinstall', PREINSTALL_SCRIPT],
@@ -146,8 +149,9 @@ describe('buildPkg', () => {
 
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/^would run pkgbuild --root .* --identifier com.execwatch.agent.pkg /);
+    const componentPkg = join(sandbox.dir, 'work', 'execwatch-component.pkg');
     expect(lines[3]).toBe(
-      `would run productbuild --package ${join(sandbox.dir, 'work', 'execwatch-component.pkg')} ${join(sandbox.dir, 'x.pkg')}`,
+      `would run productbuild --package ${componentPkg} ${join(sandbox.dir, 'x.pkg')}`,
     );
     expect(sandbox.calls()).toEqual([]);
     expect(existsSync(join(sandbox.dir, 'work'))).toBe(false);
@@ -190,73 +194,79 @@ describe('the SEA launcher', () => {
 });
 
 describe('buildAppBundle', () => {
-  it('builds the SEA blob with the real node, injects it, writes the plists and signs with the entitlement', async () => {
-    sandbox = createStandInSandbox();
-    const out = join(sandbox.dir, 'out');
-    const profile = join(sandbox.dir, 'execwatch.provisionprofile');
-    writeFileSync(profile, 'profile-bytes');
-    const identity = 'Developer ID Application: Example (TEAMID1234)';
+  it(
+    'builds the SEA blob with the real node, injects it, ' +
+      'writes the plists and signs with the entitlement',
+    async () => {
+      sandbox = createStandInSandbox();
+      const out = join(sandbox.dir, 'out');
+      const profile = join(sandbox.dir, 'execwatch.provisionprofile');
+      writeFileSync(profile, 'profile-bytes');
+      const identity = 'Developer ID Application: Example (TEAMID1234)';
 
-    const app = await buildAppBundle({
-      projectDir: makeProject(),
-      outDir: out,
-      nodeBinary: process.execPath,
-      signIdentity: identity,
-      provisioningProfile: profile,
-      teamId: 'TEAMID1234',
-      version: '1.2.3',
-      dryRun: false,
-      run: createCommandRunner(sandbox.env),
-      say: () => undefined,
-    });
+      const app = await buildAppBundle({
+        projectDir: makeProject(),
+        outDir: out,
+        nodeBinary: process.execPath,
+        signIdentity: identity,
+        provisioningProfile: profile,
+        teamId: 'TEAMID1234',
+        version: '1.2.3',
+        dryRun: false,
+        run: createCommandRunner(sandbox.env),
+        say: () => undefined,
+      });
 
-    const contents = join(app, 'Contents');
-    const executable = join(contents, 'MacOS', 'execwatch');
-    const resources = join(contents, 'Resources', 'app');
-    const work = join(out, 'sea-work');
-    const sign = ['--force', '--options', 'runtime', '--timestamp', '--sign', identity];
-    expect(sandbox.calls()).toEqual([
-      { program: 'npm', argv: ['ci', '--omit=dev', '--ignore-scripts', '--prefix', resources] },
-      { program: 'codesign', argv: ['--remove-signature', executable] },
-      {
-        program: 'postject',
-        argv: [
-          executable,
-          'NODE_SEA_BLOB',
-          join(work, 'sea-prep.blob'),
-          '--sentinel-fuse',
-          SEA_FUSE,
-          '--macho-segment-name',
-          'NODE_SEA',
-        ],
-      },
-      {
-        program: 'codesign',
-        argv: [...sign, join(resources, 'dist', 'native', 'execwatch_es.node')],
-      },
-      {
-        program: 'codesign',
-        argv: [...sign, '--entitlements', join(work, 'entitlements.plist'), app],
-      },
-      { program: 'codesign', argv: ['--verify', '--strict', '--verbose=2', app] },
-    ]);
-    expect(statSync(join(work, 'sea-prep.blob')).size).toBeGreaterThan(0);
-    expect(readFileSync(executable).equals(readFileSync(process.execPath))).toBe(true);
-    expect(parse(readFileSync(join(contents, 'Info.plist'), 'utf8'))).toMatchObject({
-      CFBundleIdentifier: 'com.execwatch.agent',
-      CFBundleExecutable: 'execwatch',
-      CFBundleShortVersionString: '1.2.3',
-      LSUIElement: true,
-    });
-    expect(parse(readFileSync(join(work, 'entitlements.plist'), 'utf8'))).toEqual({
-      'com.apple.developer.endpoint-security.client': true,
-      'com.apple.application-identifier': 'TEAMID1234.com.execwatch.agent',
-      'com.apple.developer.team-identifier': 'TEAMID1234',
-      'com.apple.security.cs.allow-jit': true,
-      'com.apple.security.cs.allow-unsigned-executable-memory': true,
-    });
-    expect(readFileSync(join(contents, 'embedded.provisionprofile'), 'utf8')).toBe('profile-bytes');
-    expect(existsSync(join(resources, 'dist', 'cli', 'index.js'))).toBe(true);
-    expect(existsSync(join(resources, 'rules', 'r.toml'))).toBe(true);
-  });
+      const contents = join(app, 'Contents');
+      const executable = join(contents, 'MacOS', 'execwatch');
+      const resources = join(contents, 'Resources', 'app');
+      const work = join(out, 'sea-work');
+      const sign = ['--force', '--options', 'runtime', '--timestamp', '--sign', identity];
+      expect(sandbox.calls()).toEqual([
+        { program: 'npm', argv: ['ci', '--omit=dev', '--ignore-scripts', '--prefix', resources] },
+        { program: 'codesign', argv: ['--remove-signature', executable] },
+        {
+          program: 'postject',
+          argv: [
+            executable,
+            'NODE_SEA_BLOB',
+            join(work, 'sea-prep.blob'),
+            '--sentinel-fuse',
+            SEA_FUSE,
+            '--macho-segment-name',
+            'NODE_SEA',
+          ],
+        },
+        {
+          program: 'codesign',
+          argv: [...sign, join(resources, 'dist', 'native', 'execwatch_es.node')],
+        },
+        {
+          program: 'codesign',
+          argv: [...sign, '--entitlements', join(work, 'entitlements.plist'), app],
+        },
+        { program: 'codesign', argv: ['--verify', '--strict', '--verbose=2', app] },
+      ]);
+      expect(statSync(join(work, 'sea-prep.blob')).size).toBeGreaterThan(0);
+      expect(readFileSync(executable).equals(readFileSync(process.execPath))).toBe(true);
+      expect(parse(readFileSync(join(contents, 'Info.plist'), 'utf8'))).toMatchObject({
+        CFBundleIdentifier: 'com.execwatch.agent',
+        CFBundleExecutable: 'execwatch',
+        CFBundleShortVersionString: '1.2.3',
+        LSUIElement: true,
+      });
+      expect(parse(readFileSync(join(work, 'entitlements.plist'), 'utf8'))).toEqual({
+        'com.apple.developer.endpoint-security.client': true,
+        'com.apple.application-identifier': 'TEAMID1234.com.execwatch.agent',
+        'com.apple.developer.team-identifier': 'TEAMID1234',
+        'com.apple.security.cs.allow-jit': true,
+        'com.apple.security.cs.allow-unsigned-executable-memory': true,
+      });
+      expect(readFileSync(join(contents, 'embedded.provisionprofile'), 'utf8')).toBe(
+        'profile-bytes',
+      );
+      expect(existsSync(join(resources, 'dist', 'cli', 'index.js'))).toBe(true);
+      expect(existsSync(join(resources, 'rules', 'r.toml'))).toBe(true);
+    },
+  );
 });

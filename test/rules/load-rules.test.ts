@@ -75,7 +75,8 @@ describe('loadRules', () => {
     });
 
     expect(reports.map((r) => r.reason)).toEqual([
-      "rule type 'new_terms' is not supported: execwatch runs EQL rules only, not new-terms rules (they need the history kept in Elasticsearch)",
+      "rule type 'new_terms' is not supported: execwatch runs EQL rules only, " +
+        'not new-terms rules (they need the history kept in Elasticsearch)',
       "can never fire: execwatch produces no 'network' events (only 'process')",
     ]);
   });
@@ -119,27 +120,34 @@ describe('loadRules', () => {
     });
   });
 
-  it('attaches the exception items that travel with a Kibana export to the rules naming their list', async () => {
-    const { rules } = await loadRules({ paths: [fixture('kibana-export.ndjson')], builtin: false });
-    const rule = rules.find((r) => r.ruleId.endsWith('005'));
-    const dump = (parent: string) =>
-      makeEvent({
-        process: {
-          name: 'security',
-          args: ['security', 'dump-keychain'],
-          parent: { executable: parent },
-        },
+  it(
+    'attaches the exception items that travel with a Kibana export ' +
+      'to the rules naming their list',
+    async () => {
+      const { rules } = await loadRules({
+        paths: [fixture('kibana-export.ndjson')],
+        builtin: false,
       });
+      const rule = rules.find((r) => r.ruleId.endsWith('005'));
+      const dump = (parent: string) =>
+        makeEvent({
+          process: {
+            name: 'security',
+            args: ['security', 'dump-keychain'],
+            parent: { executable: parent },
+          },
+        });
 
-    const got = rule?.exceptions.map((item) => [
-      item.itemId,
-      item.matches(dump('/Library/Backup/agent')),
-      item.matches(dump('/bin/zsh')),
-    ]);
+      const got = rule?.exceptions.map((item) => [
+        item.itemId,
+        item.matches(dump('/Library/Backup/agent')),
+        item.matches(dump('/bin/zsh')),
+      ]);
 
-    expect(rule?.exceptionListIds).toEqual(['keychain-tuning']);
-    expect(got).toEqual([['backup-agent', true, false]]);
-  });
+      expect(rule?.exceptionListIds).toEqual(['keychain-tuning']);
+      expect(got).toEqual([['backup-agent', true, false]]);
+    },
+  );
 
   it('reads the built-in pack once when it is also named as a path', async () => {
     const { reports } = await loadRules({ paths: [builtinRulesDir()], builtin: true });
@@ -206,17 +214,20 @@ describe('loadRules on files written for the test', () => {
     ].join('\n');
   }
 
-  it('skips tests folders and *.test.toml files when walking, but reads explicit paths', async () => {
-    await mkdir(join(directory, 'tests'));
-    await writeFile(join(directory, 'a.toml'), tomlRule('a', 'process where true'));
-    await writeFile(join(directory, 'a.test.toml'), '[[case]]\n');
-    await writeFile(join(directory, 'tests', 'recording.ndjson'), '{"event":{}}\n');
-    await writeFile(join(directory, 'notes.md'), '# notes\n');
+  it(
+    'skips tests folders and *.test.toml files when walking, ' + 'but reads explicit paths',
+    async () => {
+      await mkdir(join(directory, 'tests'));
+      await writeFile(join(directory, 'a.toml'), tomlRule('a', 'process where true'));
+      await writeFile(join(directory, 'a.test.toml'), '[[case]]\n');
+      await writeFile(join(directory, 'tests', 'recording.ndjson'), '{"event":{}}\n');
+      await writeFile(join(directory, 'notes.md'), '# notes\n');
 
-    const walked = await loadRules({ paths: [directory], builtin: false });
+      const walked = await loadRules({ paths: [directory], builtin: false });
 
-    expect(walked.reports.map((r) => [r.rule_id, r.status])).toEqual([['a', 'ok']]);
-  });
+      expect(walked.reports.map((r) => [r.rule_id, r.status])).toEqual([['a', 'ok']]);
+    },
+  );
 
   it('reports a duplicate rule_id and keeps the first copy', async () => {
     await writeFile(join(directory, 'a.toml'), tomlRule('same', 'process where true'));
@@ -243,51 +254,58 @@ describe('loadRules on files written for the test', () => {
     expect(reports[0]?.error?.code).toBe('RULE_PATH_UNREADABLE');
   });
 
-  it('builds a fresh set on every call, so a broken reload leaves the running set untouched', async () => {
-    const file = join(directory, 'a.toml');
-    await writeFile(file, tomlRule('a', 'process where true'));
-    const running = await loadRules({ paths: [file], builtin: false });
+  it(
+    'builds a fresh set on every call, ' + 'so a broken reload leaves the running set untouched',
+    async () => {
+      const file = join(directory, 'a.toml');
+      await writeFile(file, tomlRule('a', 'process where true'));
+      const running = await loadRules({ paths: [file], builtin: false });
 
-    await writeFile(file, tomlRule('a', 'process where ('));
-    const next = await loadRules({ paths: [file], builtin: false });
+      await writeFile(file, tomlRule('a', 'process where ('));
+      const next = await loadRules({ paths: [file], builtin: false });
 
-    expect(next.rules).toEqual([]);
-    expect(next.reports[0]?.status).toBe('error');
-    expect(running.rules[0]?.compiled.kind).toBe('event');
-  });
+      expect(next.rules).toEqual([]);
+      expect(next.reports[0]?.status).toBe('error');
+      expect(running.rules[0]?.compiled.kind).toBe('event');
+    },
+  );
 
-  it('applies config exceptions by list id and to all rules, and config suppression by rule id', async () => {
-    await writeFile(
-      join(directory, 'a.toml'),
-      tomlRule('a', 'process where true') +
-        '\nexceptions_list = [{ id = "x", list_id = "admins", namespace_type = "single", type = "detection" }]\n',
-    );
-    const config = rulesConfigSchema.parse({
-      paths: ['.'],
-      builtin: false,
-      exceptions: [
-        {
-          listId: 'admins',
-          items: [{ entries: [{ type: 'match', field: 'user.name', value: 'root' }] }],
-        },
-        {
-          listId: 'lab',
-          appliesTo: 'all',
-          items: [{ entries: [{ type: 'wildcard', field: 'host.name', value: 'lab-*' }] }],
-        },
-        { listId: 'unused', items: [{ entries: [{ type: 'exists', field: 'user.id' }] }] },
-      ],
-      suppression: { a: { groupBy: ['host.name'], durationMs: 60_000 } },
-    });
+  it(
+    'applies config exceptions by list id and to all rules, ' + 'and config suppression by rule id',
+    async () => {
+      await writeFile(
+        join(directory, 'a.toml'),
+        tomlRule('a', 'process where true') +
+          '\nexceptions_list = [{ id = "x", list_id = "admins", ' +
+          'namespace_type = "single", type = "detection" }]\n',
+      );
+      const config = rulesConfigSchema.parse({
+        paths: ['.'],
+        builtin: false,
+        exceptions: [
+          {
+            listId: 'admins',
+            items: [{ entries: [{ type: 'match', field: 'user.name', value: 'root' }] }],
+          },
+          {
+            listId: 'lab',
+            appliesTo: 'all',
+            items: [{ entries: [{ type: 'wildcard', field: 'host.name', value: 'lab-*' }] }],
+          },
+          { listId: 'unused', items: [{ entries: [{ type: 'exists', field: 'user.id' }] }] },
+        ],
+        suppression: { a: { groupBy: ['host.name'], durationMs: 60_000 } },
+      });
 
-    const { options } = await ruleLoadOptionsFromConfig(config, directory);
-    const { rules } = await loadRules(options);
+      const { options } = await ruleLoadOptionsFromConfig(config, directory);
+      const { rules } = await loadRules(options);
 
-    expect(rules[0]?.exceptions.map((item) => item.listId).sort()).toEqual(['admins', 'lab']);
-    expect(rules[0]?.suppression).toEqual({
-      groupBy: ['host.name'],
-      durationMs: 60_000,
-      missingFields: 'suppress',
-    });
-  });
+      expect(rules[0]?.exceptions.map((item) => item.listId).sort()).toEqual(['admins', 'lab']);
+      expect(rules[0]?.suppression).toEqual({
+        groupBy: ['host.name'],
+        durationMs: 60_000,
+        missingFields: 'suppress',
+      });
+    },
+  );
 });

@@ -61,9 +61,12 @@ describe('execwatch rules check', () => {
     const got = await runCli(['rules', 'check']);
 
     expect(got.status).toBe(0);
-    expect(got.stdout).toMatch(
-      /^ok +\S+lateral_movement_mount_smb_share_via_command_line\.toml {2}Attempt to Mount SMB Share via Command Line$/m,
+    const seedRuleLine = new RegExp(
+      String.raw`^ok +\S+lateral_movement_mount_smb_share_via_command_line\.toml {2}` +
+        'Attempt to Mount SMB Share via Command Line$',
+      'm',
     );
+    expect(got.stdout).toMatch(seedRuleLine);
   });
 
   it('teaches by example in --help', async () => {

@@ -54,18 +54,21 @@ function messagesOf(records: SourceRecord[]): unknown[] {
 }
 
 describe('eslogger source', () => {
-  it('starts eslogger with exec fork exit and yields each line as an es-message record', async () => {
-    const { sandbox, iterator } = startSource('print-recorded.sh');
-    const lines = readRecordedLines();
+  it(
+    'starts eslogger with exec fork exit ' + 'and yields each line as an es-message record',
+    async () => {
+      const { sandbox, iterator } = startSource('print-recorded.sh');
+      const lines = readRecordedLines();
 
-    const got = await take(iterator, lines.length);
+      const got = await take(iterator, lines.length);
 
-    expect(messagesOf(got)).toEqual(lines.map((line) => parseEsloggerLine(line)));
-    expect(got.map((record) => record.origin)).toEqual(
-      lines.map((_line, index) => ({ source: 'eslogger', line: index + 1 })),
-    );
-    expect(sandbox.argsSeen()).toBe('exec fork exit');
-  });
+      expect(messagesOf(got)).toEqual(lines.map((line) => parseEsloggerLine(line)));
+      expect(got.map((record) => record.origin)).toEqual(
+        lines.map((_line, index) => ({ source: 'eslogger', line: index + 1 })),
+      );
+      expect(sandbox.argsSeen()).toBe('exec fork exit');
+    },
+  );
 
   it('keeps inode numbers beyond 2^53 exact', async () => {
     const { iterator } = startSource('print-recorded.sh');

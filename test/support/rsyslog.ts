@@ -103,6 +103,7 @@ function rsyslogConfig(
   tls: RsyslogTls,
   ports: { plain: number; tls: number },
 ): string {
+  const { received, plainPortFile, tlsPortFile } = paths;
   return `
 global(
   workDirectory="${workDirectory}"
@@ -114,11 +115,11 @@ global(
 module(load="imtcp" maxSessions="200")
 template(name="received" type="string" string="%pri% %app-name% %msgid% %msg%\\n")
 ruleset(name="collect") {
-  action(type="omfile" file="${paths.received}" template="received" flushOnTXEnd="on" asyncWriting="off")
+  action(type="omfile" file="${received}" template="received" flushOnTXEnd="on" asyncWriting="off")
 }
-input(type="imtcp" port="${ports.plain}" address="127.0.0.1" listenPortFileName="${paths.plainPortFile}"
+input(type="imtcp" port="${ports.plain}" address="127.0.0.1" listenPortFileName="${plainPortFile}"
       ruleset="collect" supportOctetCountedFraming="on")
-input(type="imtcp" port="${ports.tls}" address="127.0.0.1" listenPortFileName="${paths.tlsPortFile}"
+input(type="imtcp" port="${ports.tls}" address="127.0.0.1" listenPortFileName="${tlsPortFile}"
       ruleset="collect" supportOctetCountedFraming="on"
       streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
 `;

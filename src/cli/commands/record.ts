@@ -80,8 +80,10 @@ async function runRecord(
   if (platform !== 'darwin' && !esloggerPathGiven) {
     throw new ExecwatchError(
       'RECORD_NEEDS_MACOS',
-      `execwatch record needs macOS (Endpoint Security or /usr/bin/eslogger); this is ${platform}. ` +
-        'To record here anyway, pass --eslogger-path with a program that prints eslogger JSON lines.',
+      'execwatch record needs macOS (Endpoint Security or /usr/bin/eslogger); ' +
+        `this is ${platform}. ` +
+        'To record here anyway, pass --eslogger-path ' +
+        'with a program that prints eslogger JSON lines.',
     );
   }
 

@@ -120,16 +120,21 @@ export function judge(
 export function renderStatus(verdict: StatusVerdict, status: AgentStatus | null): string {
   if (status === null) return verdict.sentence;
 
+  const sourceReason = status.source.reason === null ? '' : ` (${status.source.reason})`;
+  const lastError =
+    status.lastError === null ? 'none' : `${status.lastError.message} (${status.lastError.at})`;
   const lines = [
     verdict.sentence,
     `  since      ${status.startedAt}   (report ${formatDuration(verdict.ageMs ?? 0)} old)`,
-    `  source     ${status.source.name}${status.source.reason === null ? '' : ` (${status.source.reason})`}`,
-    `  events     ${status.events.events} (${status.events.perSecond}/s), ${status.events.malformed} unreadable`,
+    `  source     ${status.source.name}${sourceReason}`,
+    `  events     ${status.events.events} (${status.events.perSecond}/s), ` +
+      `${status.events.malformed} unreadable`,
     `  drops      kernel ${status.drops.kernel ?? 'n/a'}, queue ${status.drops.queue ?? 'n/a'}`,
-    `  rules      ${status.rules.count} loaded at ${status.rules.loadedAt}, ${status.rules.errors} in error, ${status.rules.unsupported} unsupported`,
+    `  rules      ${status.rules.count} loaded at ${status.rules.loadedAt}, ` +
+      `${status.rules.errors} in error, ${status.rules.unsupported} unsupported`,
     `  alerts     ${status.alerts.raised}`,
     ...describeOutputs(status.outputs),
-    `  last error ${status.lastError === null ? 'none' : `${status.lastError.message} (${status.lastError.at})`}`,
+    `  last error ${lastError}`,
   ];
   return lines.join('\n');
 }
@@ -142,7 +147,10 @@ function describeOutputs(outputs: JsonValue): string[] {
       o.lastError === null || o.lastError === undefined
         ? ''
         : `, last error: ${String(o.lastError)}`;
-    return `  output     ${String(o.name)} (${String(o.type)}): ${String(o.confirmed)} delivered, ${String(o.queueDepth)} queued${last}`;
+    return (
+      `  output     ${String(o.name)} (${String(o.type)}): ` +
+      `${String(o.confirmed)} delivered, ${String(o.queueDepth)} queued${last}`
+    );
   });
 }
 
