@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI_PATH = fileURLToPath(new URL('../../bin/execwatch.js', import.meta.url));
+import { CLI_PATH, REPO_ROOT } from '../support/cli.js';
+
+export { CLI_PATH, REPO_ROOT };
 
 export interface LogLine {
   level: string;
