@@ -9,20 +9,10 @@ import type { Query } from '../src/eql/ast.js';
 import { tokenize } from '../src/eql/lexer.js';
 import { parseQuery } from '../src/eql/parser.js';
 import { printQuery } from '../src/eql/printer.js';
+import { SEED_RULE_QUERY as SEED_QUERY } from '../test/support/seed-rule.js';
 import { generateRules } from './eql-corpus.js';
 
 const MIN_MEASURE_MS = 500;
-const SEED_QUERY =
-  'process where host.os.type == "macos" and ' +
-  `event.type in ("start", "process_started") and
-  (
-    process.name : "mount_smbfs" or
-    (process.name : "open" and process.args : "smb://*") or
-    (process.name : "mount" and process.args : "smbfs") or
-    (process.name : "osascript" and process.command_line : "osascript*mount volume*smb://*")
-  ) and
-  not process.parent.executable : "/Applications/Google Drive.app/Contents/MacOS/Google Drive"`;
-
 /** Runs `task` over all `queries` repeatedly; returns microseconds per query. */
 function measure<T>(queries: readonly T[], task: (query: T) => unknown): number {
   for (const query of queries) task(query);

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { describe, expect, it } from 'vitest';
 
 import type { EventQuery, Sequence } from '../../src/eql/ast.js';
@@ -21,16 +19,7 @@ import {
   str,
   stripSpans,
 } from './ast-factories.js';
-
-const SEED_RULE_PATH = '/work/shared/seeds/000_f53fbc8945200c62.txt';
-
-/** The EQL inside the seed rule's "Rule query" ```js block. */
-function readSeedQuery(): string {
-  const text = readFileSync(new URL(`file://${SEED_RULE_PATH}`), 'utf8');
-  const section = text.slice(text.indexOf('## Rule query'));
-  const start = section.indexOf('```js\n') + '```js\n'.length;
-  return section.slice(start, section.indexOf('```', start));
-}
+import { SEED_RULE_QUERY } from '../support/seed-rule.js';
 
 function parseEvent(text: string): EventQuery {
   const body = parseQuery(text).body;
@@ -116,7 +105,7 @@ describe('parseExpression', () => {
 
 describe('parseQuery', () => {
   it('parses the seed rule query', () => {
-    const query = parseEvent(readSeedQuery());
+    const query = parseEvent(SEED_RULE_QUERY);
 
     const got = stripSpans(query.condition);
 

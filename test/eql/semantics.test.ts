@@ -19,6 +19,7 @@ import {
 import { wildcardMatches } from '../../src/eql/interpreter.js';
 import { compileLuceneRegex, translateLuceneRegex } from '../../src/eql/lucene-regex.js';
 import { compileWildcard } from '../../src/eql/wildcard.js';
+import { SEED_RULE_QUERY } from '../support/seed-rule.js';
 
 describe('field access', () => {
   it.each([
@@ -463,16 +464,7 @@ describe('event-time robustness', () => {
 });
 
 describe('the seed rule, "Attempt to Mount SMB Share via Command Line"', () => {
-  const seedRule =
-    'process where host.os.type == "macos" and ' +
-    `event.type in ("start", "process_started") and
-  (
-    process.name : "mount_smbfs" or
-    (process.name : "open" and process.args : "smb://*") or
-    (process.name : "mount" and process.args : "smbfs") or
-    (process.name : "osascript" and process.command_line : "osascript*mount volume*smb://*")
-  ) and
-  not process.parent.executable : "/Applications/Google Drive.app/Contents/MacOS/Google Drive"`;
+  const seedRule = SEED_RULE_QUERY;
   const googleDrive = '/Applications/Google Drive.app/Contents/MacOS/Google Drive';
 
   function execEvent(process: Record<string, unknown>, type = 'start'): EqlEvent {
