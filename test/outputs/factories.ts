@@ -8,8 +8,8 @@ import { Writable } from 'node:stream';
 
 import winston from 'winston';
 
-import type { Logger } from '../../src/shared/logger.js';
-
+import { createDelivery, type Delivery } from '../../src/outputs/index.js';
+import { createSilentLogger, type Logger } from '../../src/shared/logger.js';
 import type { EcsDocument } from '../../src/shared/types.js';
 
 /** An alert shaped like the alert builder's, distinct per `index`. */
@@ -62,4 +62,27 @@ export interface LogEntry {
   level: string;
   message: string;
   [field: string]: unknown;
+}
+
+/**
+ * A started delivery with one output and fast test timings, in a fresh spool; `cleanups` gets
+ * what closes and removes them.
+ */
+export async function startTestDelivery(
+  output: Record<string, unknown>,
+  cleanups: Array<() => unknown>,
+): Promise<Delivery> {
+  const spool = makeTempDir('delivery-spool');
+  const fastTimings = { flushIntervalMs: 10, timeoutMs: 2000 };
+  const delivery = createDelivery({
+    outputs: [
+      { ...fastTimings, retry: { initialDelayMs: 10, maxDelayMs: 50 }, ...output } as never,
+    ],
+    spool: { directory: spool.path, fsync: 'never' },
+    logger: createSilentLogger(),
+    statsIntervalMs: 0,
+  });
+  cleanups.push(spool.remove, () => delivery.close(1000));
+  await delivery.start();
+  return delivery;
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpOutputSchema, splunkOutputSchema } from '../../src/outputs/config-schema.js';
 import { DeliveryError } from '../../src/outputs/delivery-error.js';
 import { createHttpSender } from '../../src/outputs/http-ndjson.js';
-import { createDelivery, type Delivery } from '../../src/outputs/index.js';
+import type { Delivery } from '../../src/outputs/index.js';
 import type { Sender } from '../../src/outputs/sender.js';
 import { createSplunkSender } from '../../src/outputs/splunk-hec.js';
 import type { SpoolRecord } from '../../src/outputs/spool.js';
@@ -17,7 +17,7 @@ import {
   type HandlerAnswer,
   type ReceivedRequest,
 } from './fixtures/collector-server.js';
-import { eventIds, makeAlerts, makeTempDir } from './factories.js';
+import { eventIds, makeAlerts, makeTempDir, startTestDelivery } from './factories.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -51,24 +51,8 @@ function track(sender: Sender): Sender {
   return sender;
 }
 
-async function startDelivery(output: Record<string, unknown>): Promise<Delivery> {
-  const spool = makeTempDir('http-spool');
-  const delivery = createDelivery({
-    outputs: [
-      {
-        flushIntervalMs: 10,
-        timeoutMs: 2000,
-        retry: { initialDelayMs: 10, maxDelayMs: 40 },
-        ...output,
-      } as never,
-    ],
-    spool: { directory: spool.path, fsync: 'never' },
-    logger: createSilentLogger(),
-    statsIntervalMs: 0,
-  });
-  cleanups.push(spool.remove, () => delivery.close(1000));
-  await delivery.start();
-  return delivery;
+function startDelivery(output: Record<string, unknown>): Promise<Delivery> {
+  return startTestDelivery(output, cleanups);
 }
 
 function ndjsonLines(body: string): Record<string, unknown>[] {

@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { syslogOutputSchema } from '../../src/outputs/config-schema.js';
-import { createDelivery, type Delivery } from '../../src/outputs/index.js';
+import type { Delivery } from '../../src/outputs/index.js';
 import { OutputCounters } from '../../src/outputs/stats.js';
 import { createSyslogSender, formatSyslogFrame, syslogSeverity } from '../../src/outputs/syslog.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { isRsyslogAvailable, startRsyslog, type RsyslogInstance } from '../support/rsyslog.js';
 import { makeTestCertificates, type TestCertificates } from './fixtures/certificates.js';
-import { makeAlert, makeAlerts, makeTempDir } from './factories.js';
+import { makeAlert, makeAlerts, makeTempDir, startTestDelivery } from './factories.js';
 
 /** The parts of a received alert the assertions look at. */
 interface AlertBody {
@@ -151,26 +151,8 @@ describe.skipIf(skipSyslog)('syslog output against a real rsyslog', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function startDelivery(output: Record<string, unknown>): Promise<Delivery> {
-    const spool = makeTempDir('syslog-spool');
-    const delivery = createDelivery({
-      outputs: [
-        {
-          type: 'syslog',
-          host: '127.0.0.1',
-          flushIntervalMs: 10,
-          timeoutMs: 2000,
-          retry: { initialDelayMs: 10, maxDelayMs: 50 },
-          ...output,
-        } as never,
-      ],
-      spool: { directory: spool.path, fsync: 'never' },
-      logger: createSilentLogger(),
-      statsIntervalMs: 0,
-    });
-    cleanups.push(spool.remove, () => delivery.close(1000));
-    await delivery.start();
-    return delivery;
+  function startDelivery(output: Record<string, unknown>): Promise<Delivery> {
+    return startTestDelivery({ type: 'syslog', host: '127.0.0.1', ...output }, cleanups);
   }
 
   function receivedFor(
