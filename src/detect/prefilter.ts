@@ -6,6 +6,10 @@
  *
  * The index only narrows: every candidate is still evaluated in full. A rule the hints leave
  * out can never match the event; a rule they keep may or may not.
+ *
+ * Events repeat the same few (categories, name) pairs, so each pair's merged candidate list is
+ * remembered (the cache starts over past `MAX_CACHED_LOOKUPS` pairs, a bound against floods of
+ * distinct names); callers get a shared array and must not change it.
  */
 import type { PrefilterHints } from '../eql/index.js';
 import type { EcsDocument } from '../shared/types.js';
@@ -16,9 +20,14 @@ interface NameBuckets {
 }
 
 export interface RuleIndex {
-  /** Indices (into the rule list given at build time) of the rules that may match, ascending. */
-  candidates(event: EcsDocument): number[];
+  /**
+   * Indices (into the rule list given at build time) of the rules that may match, ascending.
+   * The array is shared between events with the same categories and name: read it only.
+   */
+  candidates(event: EcsDocument): readonly number[];
 }
+
+const MAX_CACHED_LOOKUPS = 4096;
 
 /** Builds the index over the rules' hints, in rule order. */
 export function buildRuleIndex(hints: readonly PrefilterHints[]): RuleIndex {
@@ -33,18 +42,39 @@ export function buildRuleIndex(hints: readonly PrefilterHints[]): RuleIndex {
     for (const buckets of categoryBuckets) addToBuckets(buckets, hint.processNames, ruleIndex);
   });
 
+  const lookup = (categories: readonly string[], names: readonly string[]): number[] => {
+    const found: number[] = [];
+    visit(anyCategory, names, found);
+    for (const category of categories) {
+      const buckets = byCategory.get(category);
+      if (buckets !== undefined) visit(buckets, names, found);
+    }
+    return dedupeSorted(found);
+  };
+
+  const cache = new Map<string, readonly number[]>();
   return {
     candidates(event) {
-      const found: number[] = [];
+      const categories = categoriesOf(event);
       const names = processNamesOf(event);
-      visit(anyCategory, names, found);
-      for (const category of categoriesOf(event)) {
-        const buckets = byCategory.get(category);
-        if (buckets !== undefined) visit(buckets, names, found);
-      }
-      return dedupeSorted(found);
+      const key = lookupKey(categories, names);
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached;
+
+      const found = lookup(categories, names);
+      if (cache.size >= MAX_CACHED_LOOKUPS) cache.clear();
+      cache.set(key, found);
+      return found;
     },
   };
+}
+
+/** An unambiguous key for a (categories, names) pair: every part is prefixed by its length. */
+function lookupKey(categories: readonly string[], names: readonly string[]): string {
+  let key = `${categories.length}`;
+  for (const category of categories) key += `|${category.length}:${category}`;
+  for (const name of names) key += `|${name.length}:${name}`;
+  return key;
 }
 
 function createBuckets(): NameBuckets {

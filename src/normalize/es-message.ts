@@ -99,11 +99,11 @@ export function readEnvelope(message: Record<string, unknown>): EsEnvelope {
   if (Number.isNaN(timeMs)) throw new ShapeError('time', 'an RFC 3339 timestamp');
 
   return {
-    version: optionalInteger(message['version'], 'version'),
-    eventType: optionalInteger(message['event_type'], 'event_type'),
+    version: optionalIntegerField(message, '', 'version'),
+    eventType: optionalIntegerField(message, '', 'event_type'),
     time,
     timeMs,
-    globalSeqNum: optionalInteger(message['global_seq_num'], 'global_seq_num'),
+    globalSeqNum: optionalIntegerField(message, '', 'global_seq_num'),
     threadId: readThreadId(message['thread']),
     process: readProcess(message['process'], 'process'),
   };
@@ -111,14 +111,19 @@ export function readEnvelope(message: Record<string, unknown>): EsEnvelope {
 
 export function readExecEvent(exec: unknown, path: string): EsExecEvent {
   const record = requireRecord(exec, path);
-  const args = requireArray(record['args'], `${path}.args`).map((arg, index) =>
-    requireString(arg, `${path}.args[${index}]`),
-  );
+  const rawArgs = record['args'];
+  if (!Array.isArray(rawArgs)) throw new ShapeError(`${path}.args`, 'an array');
+  const args: string[] = [];
+  for (let index = 0; index < rawArgs.length; index += 1) {
+    const arg: unknown = rawArgs[index];
+    if (typeof arg !== 'string') throw new ShapeError(`${path}.args[${index}]`, 'a string');
+    args.push(arg);
+  }
   return {
     target: readProcess(record['target'], `${path}.target`),
     args,
-    cwd: optionalFilePath(record['cwd'], `${path}.cwd`),
-    scriptPath: optionalFilePath(record['script'], `${path}.script`),
+    cwd: optionalFilePath(record, path, 'cwd'),
+    scriptPath: optionalFilePath(record, path, 'script'),
   };
 }
 
@@ -128,95 +133,133 @@ export function readForkChild(fork: unknown, path: string): EsProcess {
 
 /** The `wait(2)` status of an exit event. */
 export function readExitStatus(exit: unknown, path: string): number | undefined {
-  return optionalInteger(requireRecord(exit, path)['stat'], `${path}.stat`);
+  return optionalIntegerField(requireRecord(exit, path), path, 'stat');
 }
 
+/**
+ * Readers below take the path of the object being read and the key of the field, and join them
+ * (`pathOf`) only to name a field in a `ShapeError`: no string is built for a good message.
+ */
 export function readProcess(value: unknown, path: string): EsProcess {
   const record = requireRecord(value, path);
-  const executable = requireRecord(record['executable'], `${path}.executable`);
+  const executable = record['executable'];
+  if (!isRecord(executable)) throw new ShapeError(pathOf(path, 'executable'), 'an object');
+  const executablePath = executable['path'];
+  if (typeof executablePath !== 'string') {
+    throw new ShapeError(pathOf(path, 'executable.path'), 'a string');
+  }
 
   return {
-    auditToken: readAuditToken(record['audit_token'], `${path}.audit_token`),
-    ppid: requireInteger(record['ppid'], `${path}.ppid`),
-    originalPpid: optionalInteger(record['original_ppid'], `${path}.original_ppid`),
-    parentToken: optionalAuditToken(record['parent_audit_token'], `${path}.parent_audit_token`),
-    responsibleToken: optionalAuditToken(
+    auditToken: readToken(record['audit_token'], path, 'audit_token'),
+    ppid: requireIntegerField(record, path, 'ppid'),
+    originalPpid: optionalIntegerField(record, path, 'original_ppid'),
+    parentToken: optionalToken(record['parent_audit_token'], path, 'parent_audit_token'),
+    responsibleToken: optionalToken(
       record['responsible_audit_token'],
-      `${path}.responsible_audit_token`,
+      path,
+      'responsible_audit_token',
     ),
-    executablePath: requireString(executable['path'], `${path}.executable.path`),
-    signingId: optionalString(record['signing_id'], `${path}.signing_id`),
-    teamId: optionalString(record['team_id'], `${path}.team_id`),
-    cdhash: optionalString(record['cdhash'], `${path}.cdhash`),
-    codesigningFlags: optionalInteger(record['codesigning_flags'], `${path}.codesigning_flags`),
-    isPlatformBinary: optionalBoolean(record['is_platform_binary'], `${path}.is_platform_binary`),
-    startTime: optionalString(record['start_time'], `${path}.start_time`),
-    groupId: optionalInteger(record['group_id'], `${path}.group_id`),
-    sessionId: optionalInteger(record['session_id'], `${path}.session_id`),
-    tty: readTty(record['tty'], `${path}.tty`),
+    executablePath,
+    signingId: optionalStringField(record, path, 'signing_id'),
+    teamId: optionalStringField(record, path, 'team_id'),
+    cdhash: optionalStringField(record, path, 'cdhash'),
+    codesigningFlags: optionalIntegerField(record, path, 'codesigning_flags'),
+    isPlatformBinary: optionalBooleanField(record, path, 'is_platform_binary'),
+    startTime: optionalStringField(record, path, 'start_time'),
+    groupId: optionalIntegerField(record, path, 'group_id'),
+    sessionId: optionalIntegerField(record, path, 'session_id'),
+    tty: readTty(record['tty'], path),
   };
 }
 
-const AUDIT_TOKEN_ORDER = [
-  'auid',
-  'euid',
-  'egid',
-  'ruid',
-  'rgid',
-  'pid',
-  'asid',
-  'pidversion',
-] as const;
+/** `path.field`, or `field` at the message root (empty `path`), or `path` for an empty field. */
+function pathOf(path: string, field: string): string {
+  if (field === '') return path;
+  return path === '' ? field : `${path}.${field}`;
+}
+
+const AUDIT_TOKEN_EXPECTED = 'an audit token (object, or array of 8 integers)';
 
 /** An audit token as an object (versions 9, 11) or an array of 8 integers (version 10). */
 export function readAuditToken(value: unknown, path: string): AuditToken {
-  const expected = 'an audit token (object, or array of 8 integers)';
-  if (Array.isArray(value)) {
-    if (value.length !== AUDIT_TOKEN_ORDER.length) throw new ShapeError(path, expected);
-    const values = value.map((item, index) => requireInteger(item, `${path}[${index}]`));
-    return tokenFrom((_field, index) => values[index] ?? 0);
-  }
-  if (!isRecord(value)) throw new ShapeError(path, expected);
-  return tokenFrom((field) => requireInteger(value[field], `${path}.${field}`));
+  return readToken(value, path, '');
 }
 
-function tokenFrom(read: (field: keyof AuditToken, index: number) => number): AuditToken {
-  const [auid, euid, egid, ruid, rgid, pid, asid, pidversion] = AUDIT_TOKEN_ORDER.map(read);
+function readToken(value: unknown, path: string, field: string): AuditToken {
+  if (Array.isArray(value)) return tokenOfArray(value, path, field);
+  if (!isRecord(value)) throw new ShapeError(pathOf(path, field), AUDIT_TOKEN_EXPECTED);
   return {
-    auid: auid ?? 0,
-    euid: euid ?? 0,
-    egid: egid ?? 0,
-    ruid: ruid ?? 0,
-    rgid: rgid ?? 0,
-    pid: pid ?? 0,
-    asid: asid ?? 0,
-    pidversion: pidversion ?? 0,
+    auid: tokenPart(value['auid'], path, field, 'auid'),
+    euid: tokenPart(value['euid'], path, field, 'euid'),
+    egid: tokenPart(value['egid'], path, field, 'egid'),
+    ruid: tokenPart(value['ruid'], path, field, 'ruid'),
+    rgid: tokenPart(value['rgid'], path, field, 'rgid'),
+    pid: tokenPart(value['pid'], path, field, 'pid'),
+    asid: tokenPart(value['asid'], path, field, 'asid'),
+    pidversion: tokenPart(value['pidversion'], path, field, 'pidversion'),
   };
 }
 
-function optionalAuditToken(value: unknown, path: string): AuditToken | undefined {
-  return value === undefined || value === null ? undefined : readAuditToken(value, path);
+/** Version 10's array form, in the order auid, euid, egid, ruid, rgid, pid, asid, pidversion. */
+function tokenOfArray(value: unknown[], path: string, field: string): AuditToken {
+  if (value.length !== 8) throw new ShapeError(pathOf(path, field), AUDIT_TOKEN_EXPECTED);
+  return {
+    auid: tokenPart(value[0], path, field, 0),
+    euid: tokenPart(value[1], path, field, 1),
+    egid: tokenPart(value[2], path, field, 2),
+    ruid: tokenPart(value[3], path, field, 3),
+    rgid: tokenPart(value[4], path, field, 4),
+    pid: tokenPart(value[5], path, field, 5),
+    asid: tokenPart(value[6], path, field, 6),
+    pidversion: tokenPart(value[7], path, field, 7),
+  };
+}
+
+/** One integer of a token, named `token.key` (object form) or `token[index]` (array form). */
+function tokenPart(value: unknown, path: string, field: string, key: string | number): number {
+  const integer = integerOf(value);
+  if (integer !== undefined) return integer;
+  const token = pathOf(path, field);
+  throw new ShapeError(
+    typeof key === 'number' ? `${token}[${key}]` : `${token}.${key}`,
+    'an integer',
+  );
+}
+
+function optionalToken(value: unknown, path: string, field: string): AuditToken | undefined {
+  return value === undefined || value === null ? undefined : readToken(value, path, field);
 }
 
 function readThreadId(thread: unknown): number | undefined {
   if (!isRecord(thread)) return undefined;
-  return optionalInteger(thread['thread_id'], 'thread.thread_id');
+  return optionalIntegerField(thread, 'thread', 'thread_id');
 }
 
-function readTty(value: unknown, path: string): EsProcess['tty'] {
+function readTty(value: unknown, processPath: string): EsProcess['tty'] {
   if (value === undefined || value === null) return undefined;
+  const path = pathOf(processPath, 'tty');
   const record = requireRecord(value, path);
   const stat = record['stat'];
+  const ttyPath = record['path'];
+  if (typeof ttyPath !== 'string') throw new ShapeError(pathOf(path, 'path'), 'a string');
   return {
-    path: requireString(record['path'], `${path}.path`),
-    rdev: isRecord(stat) ? optionalInteger(stat['st_rdev'], `${path}.stat.st_rdev`) : undefined,
+    path: ttyPath,
+    rdev: isRecord(stat) ? optionalIntegerField(stat, pathOf(path, 'stat'), 'st_rdev') : undefined,
   };
 }
 
-/** The `path` of an optional `es_file_t`. */
-function optionalFilePath(value: unknown, path: string): string | undefined {
+/** The `path` of an optional `es_file_t` field. */
+function optionalFilePath(
+  record: Record<string, unknown>,
+  path: string,
+  field: string,
+): string | undefined {
+  const value = record[field];
   if (value === undefined || value === null) return undefined;
-  return requireString(requireRecord(value, path)['path'], `${path}.path`);
+  if (!isRecord(value)) throw new ShapeError(pathOf(path, field), 'an object');
+  const filePath = value['path'];
+  if (typeof filePath !== 'string') throw new ShapeError(pathOf(path, `${field}.path`), 'a string');
+  return filePath;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -228,33 +271,52 @@ function requireRecord(value: unknown, path: string): Record<string, unknown> {
   return value;
 }
 
-function requireArray(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new ShapeError(path, 'an array');
-  return value;
-}
-
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string') throw new ShapeError(path, 'a string');
   return value;
 }
 
-function optionalString(value: unknown, path: string): string | undefined {
-  return value === undefined || value === null ? undefined : requireString(value, path);
+function optionalStringField(
+  record: Record<string, unknown>,
+  path: string,
+  field: string,
+): string | undefined {
+  const value = record[field];
+  if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+  throw new ShapeError(pathOf(path, field), 'a string');
 }
 
-function optionalBoolean(value: unknown, path: string): boolean | undefined {
+function optionalBooleanField(
+  record: Record<string, unknown>,
+  path: string,
+  field: string,
+): boolean | undefined {
+  const value = record[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new ShapeError(path, 'true or false');
+  if (typeof value !== 'boolean') throw new ShapeError(pathOf(path, field), 'true or false');
   return value;
 }
 
 /** An integer: a JSON number, or the exact decimal string the big-int-safe parser makes. */
-function requireInteger(value: unknown, path: string): number {
+function integerOf(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
-  throw new ShapeError(path, 'an integer');
+  return undefined;
 }
 
-function optionalInteger(value: unknown, path: string): number | undefined {
-  return value === undefined || value === null ? undefined : requireInteger(value, path);
+function requireIntegerField(record: Record<string, unknown>, path: string, field: string): number {
+  const integer = integerOf(record[field]);
+  if (integer === undefined) throw new ShapeError(pathOf(path, field), 'an integer');
+  return integer;
+}
+
+function optionalIntegerField(
+  record: Record<string, unknown>,
+  path: string,
+  field: string,
+): number | undefined {
+  const value = record[field];
+  return value === undefined || value === null
+    ? undefined
+    : requireIntegerField(record, path, field);
 }

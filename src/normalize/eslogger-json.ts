@@ -2,21 +2,38 @@
  * JSON lines that keep every integer exact.
  *
  * eslogger prints 64-bit values (inode numbers, device ids) as bare JSON integers, and some exceed
- * 2^53, where `JSON.parse` silently rounds them. Approach: a fast path and a slow path. A line
- * without a run of 16 or more digits cannot hold an unsafe integer (2^53 has 16 digits), so it
- * goes straight to `JSON.parse`. Only a line with such a run is rewritten first: each integer token
- * outside a string that is not a safe integer is wrapped in quotes, so it arrives as its exact
- * decimal string. Safe integers, fractions and exponents stay numbers.
+ * 2^53, where `JSON.parse` silently rounds them. Approach: three tiers, cheapest first.
+ * 1. A line without a run of 16 or more digits cannot hold an unsafe integer (2^53 has 16
+ *    digits), so it goes straight to `JSON.parse`.
+ * 2. Otherwise each long digit run that sits where a JSON value may start (after `:`, `,`, `[`
+ *    or the line start, spaces and a minus sign allowed) and is a whole unsafe integer is wrapped
+ *    in quotes without first finding out whether it lies inside a string, and the result parsed.
+ *    This guess is checked by the parser itself: a quote inserted inside a string follows one of
+ *    `: , [` or a space (never a backslash, and none of them ends an escape), so it closes that
+ *    string, and a digit or minus right after a closed string is a syntax error in every JSON
+ *    context. So the guess parses only when every quote it added was outside strings, which makes
+ *    it the same text tier 3 would build (a run outside strings that the guess left alone could
+ *    not stand where a value goes, so the line would not parse either). Real eslogger lines carry
+ *    long inode numbers on almost every line, which is why this tier exists: digit runs are found
+ *    by probing every 16th character, far cheaper than a string-aware walk of the whole line.
+ *    Tiers 1 and 2 are one pass: with no run to quote, the guess is the line itself.
+ * 3. When the guess does not parse (a line with crafted strings, or a bad line), the exact
+ *    rewrite walks the line string-aware: each integer token outside a string that is not a safe
+ *    integer is wrapped in quotes, and that text decides (parsed, or reported as malformed).
+ *    Crafted lines thus cost a second parse, never a wrong value.
+ * Safe integers, fractions and exponents stay numbers.
  *
  * Invariant: the value returned is plain JSON (no bigint), so it can flow into ECS documents and
- * `JSON.stringify` unchanged; an integer beyond 2^53 is a decimal string, never a rounded number.
+ * `JSON.stringify` unchanged; an integer beyond 2^53 is a decimal string, never a rounded number;
+ * a string is never altered, whatever digits, quotes or colons it holds.
  *
  * On a syntax error a small validator walks the line to find the first offending character, so
  * the error names a 1-based column whatever wording V8 uses for its own message.
  */
 import { ExecwatchError, type SourceLocation } from '../shared/errors.js';
 
-const LONG_DIGIT_RUN = /\d{16}/;
+/** 2^53 has 16 digits: a shorter integer is always safe. */
+const UNSAFE_DIGITS_MIN = 16;
 
 /**
  * Parses one JSON line. Integers beyond 2^53 come back as exact decimal strings. Throws an
@@ -28,7 +45,15 @@ export function parseEsloggerLine(line: string): unknown {
 
 /** `parseEsloggerLine` with the file and line to put in the error's location. */
 export function parseJsonLine(line: string, where: Omit<SourceLocation, 'column'>): unknown {
-  const text = LONG_DIGIT_RUN.test(line) ? quoteUnsafeIntegers(line) : line;
+  try {
+    return JSON.parse(quoteValueLikeIntegers(line));
+  } catch {
+    // A guessed quote landed inside a string, or the line is bad: the exact rewrite decides.
+  }
+  return parseOrReport(quoteUnsafeIntegers(line), line, where);
+}
+
+function parseOrReport(text: string, line: string, where: Omit<SourceLocation, 'column'>): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -43,6 +68,78 @@ export function parseJsonLine(line: string, where: Omit<SourceLocation, 'column'
       },
     );
   }
+}
+
+/**
+ * Tiers 1 and 2 of the module comment: the line with every long digit run that stands where a
+ * value may start and is a whole unsafe integer wrapped in quotes, whether or not it lies in a
+ * string; the line itself when there is none.
+ */
+function quoteValueLikeIntegers(line: string): string {
+  let result = '';
+  let copiedUpTo = 0;
+
+  for (
+    let run = nextLongDigitRun(line, 0);
+    run !== undefined;
+    run = nextLongDigitRun(line, run.end)
+  ) {
+    const { end } = run;
+    const start = line.charCodeAt(run.start - 1) === MINUS ? run.start - 1 : run.start;
+    if (!startsValue(line, start) || endsFractionOrExponent(line, end)) continue;
+
+    const digits = line.slice(start, end);
+    if (Number.isSafeInteger(Number(digits))) continue;
+    result += `${line.slice(copiedUpTo, start)}"${digits}"`;
+    copiedUpTo = end;
+  }
+  return copiedUpTo === 0 ? line : result + line.slice(copiedUpTo);
+}
+
+/**
+ * The next run of at least 16 digits at or after `from` (as [start, end)), found by probing
+ * every 16th character: any such run covers a probe, and a probe that hits a digit is widened
+ * both ways to its whole run. About a tenth of the cost of a regex scan of every character.
+ */
+function nextLongDigitRun(line: string, from: number): { start: number; end: number } | undefined {
+  for (let probe = from + UNSAFE_DIGITS_MIN - 1; probe < line.length;) {
+    if (!isDigit(line.charCodeAt(probe))) {
+      probe += UNSAFE_DIGITS_MIN;
+      continue;
+    }
+    let start = probe;
+    while (start > from && isDigit(line.charCodeAt(start - 1))) start -= 1;
+    let end = probe + 1;
+    while (end < line.length && isDigit(line.charCodeAt(end))) end += 1;
+    if (end - start >= UNSAFE_DIGITS_MIN) return { start, end };
+    // The next run starts after the non-digit at `end`; its 16th character is the next probe.
+    probe = end + UNSAFE_DIGITS_MIN;
+  }
+  return undefined;
+}
+
+function isDigit(char: number): boolean {
+  return char >= 0x30 && char <= 0x39;
+}
+
+const MINUS = 0x2d;
+
+/** Whether a JSON value may begin at `start`: after `:`, `,`, `[` or the line start (spaces skipped). */
+function startsValue(line: string, start: number): boolean {
+  let index = start - 1;
+  while (index >= 0 && isJsonSpace(line.charCodeAt(index))) index -= 1;
+  if (index < 0) return true;
+  const char = line.charCodeAt(index);
+  return char === 0x3a || char === 0x2c || char === 0x5b;
+}
+
+function isJsonSpace(char: number): boolean {
+  return char === 0x20 || char === 0x09 || char === 0x0a || char === 0x0d;
+}
+
+function endsFractionOrExponent(line: string, end: number): boolean {
+  const char = line.charCodeAt(end);
+  return char === 0x2e || char === 0x65 || char === 0x45;
 }
 
 /**

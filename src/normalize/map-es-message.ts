@@ -33,7 +33,7 @@ import {
 } from './es-message.js';
 import {
   effectiveParentOf,
-  execFieldsOf,
+  addExecFields,
   parentFieldsOf,
   processFieldsOf,
   sessionFieldsOf,
@@ -56,7 +56,8 @@ export function mapExec(envelope: EsEnvelope, exec: unknown, context: MappingCon
   const parentToken = target.parentToken ?? before.parentToken;
 
   observeProcess(before, envelope.timeMs, context);
-  const image = { ...processFieldsOf(target, scope), ...execFieldsOf(event.args, event.cwd) };
+  const image = processFieldsOf(target, scope);
+  addExecFields(image, event.args, event.cwd);
   table.recordExec(before.auditToken, sightingOf(target, image, scope), envelope.timeMs);
 
   const parentEntry = parentToken === undefined ? undefined : table.get(parentToken);

@@ -26,6 +26,13 @@ import { entityIdOf, type EntityIdScope, type ProcessEntry } from '../process-ta
 import type { EcsDocument, JsonValue } from '../shared/types.js';
 import { codeSignatureOf } from './code-signing.js';
 import type { AuditToken, EsProcess } from './es-message.js';
+import { SharedParts } from './shared-parts.js';
+
+/** Sub-objects many images share (see shared-parts.ts), one cache per kind of part. */
+const ID_OBJECTS = new SharedParts<number>();
+const CODE_SIGNATURES = new SharedParts<string>();
+const HASHES = new SharedParts<string>();
+const TERMINALS = new SharedParts<number>();
 
 /** The ECS fields of one image, without `parent` and `Ext` (the table stores exactly these). */
 export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDocument {
@@ -38,14 +45,18 @@ export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDo
   };
 
   if (process.startTime !== undefined) fields['start'] = process.startTime;
-  fields['code_signature'] = codeSignatureOf(process);
-  if (process.cdhash !== undefined) fields['hash'] = { cdhash: process.cdhash.toLowerCase() };
-  Object.assign(fields, identityFieldsOf(token));
+  fields['code_signature'] = sharedCodeSignatureOf(process);
+  const cdhash = process.cdhash;
+  if (cdhash !== undefined) {
+    fields['hash'] = HASHES.get(cdhash, () => ({ cdhash: cdhash.toLowerCase() }));
+  }
+  addIdentityFields(fields, token);
 
   if (process.groupId !== undefined) fields['group_leader'] = { pid: process.groupId };
   fields['interactive'] = process.tty !== undefined;
   const rdev = process.tty?.rdev;
-  if (rdev !== undefined) fields['tty'] = { char_device: charDeviceOf(rdev) };
+  if (rdev !== undefined)
+    fields['tty'] = TERMINALS.get(rdev, () => ({ char_device: charDeviceOf(rdev) }));
   return fields;
 }
 
@@ -54,16 +65,13 @@ export function sessionFieldsOf(process: EsProcess): EcsDocument {
   return process.sessionId === undefined ? {} : { session_leader: { pid: process.sessionId } };
 }
 
-/** The fields that only exec reports: args and the working directory. */
-export function execFieldsOf(args: string[], cwd: string | undefined): EcsDocument {
-  const fields: EcsDocument = {
-    args,
-    args_count: args.length,
-    // Elastic Defend joins argv with single spaces, unquoted; rules match that form.
-    command_line: args.join(' '),
-  };
+/** Adds the fields that only exec reports to an image's fields: args and the working directory. */
+export function addExecFields(fields: EcsDocument, args: string[], cwd: string | undefined): void {
+  fields['args'] = args;
+  fields['args_count'] = args.length;
+  // Elastic Defend joins argv with single spaces, unquoted; rules match that form.
+  fields['command_line'] = args.join(' ');
   if (cwd !== undefined) fields['working_directory'] = cwd;
-  return fields;
 }
 
 /**
@@ -77,14 +85,17 @@ export function parentFieldsOf(
   entry: ProcessEntry | undefined,
   scope: EntityIdScope,
 ): EcsDocument {
-  if (entry !== undefined) return { ...entry.fields };
+  // The table never changes a fields object once stored (updates store a new one), and events
+  // are not changed after normalization, so the entry's object is shared, not copied.
+  if (entry !== undefined) return entry.fields;
   if (parentToken === undefined) return { pid: ppid };
 
-  return {
+  const fields: EcsDocument = {
     pid: parentToken.pid,
     entity_id: entityIdOf(scope, parentToken.pid, parentToken.pidversion),
-    ...identityFieldsOf(parentToken),
   };
+  addIdentityFields(fields, parentToken);
+  return fields;
 }
 
 /**
@@ -106,13 +117,28 @@ export function effectiveParentOf(
   return fields;
 }
 
-function identityFieldsOf(token: AuditToken): EcsDocument {
-  return {
-    user: { id: String(token.euid) },
-    real_user: { id: String(token.ruid) },
-    group: { id: String(token.egid) },
-    real_group: { id: String(token.rgid) },
-  };
+function addIdentityFields(fields: EcsDocument, token: AuditToken): void {
+  fields['user'] = idObjectOf(token.euid);
+  fields['real_user'] = idObjectOf(token.ruid);
+  fields['group'] = idObjectOf(token.egid);
+  fields['real_group'] = idObjectOf(token.rgid);
+}
+
+/** A length-prefixed key part: no id can pass for another, or for a missing one. */
+function keyPart(value: string | undefined): string {
+  return value === undefined ? '-' : `${value.length}:${value}`;
+}
+
+/** `{id: "501"}`: ECS user and group ids are decimal strings. */
+function idObjectOf(id: number): EcsDocument {
+  return ID_OBJECTS.get(id, () => ({ id: String(id) }));
+}
+
+/** The code signature, shared by every image with the same signing facts. */
+function sharedCodeSignatureOf(process: EsProcess): EcsDocument {
+  const { signingId, teamId, codesigningFlags, isPlatformBinary } = process;
+  const key = `${codesigningFlags}|${isPlatformBinary}|${keyPart(signingId)}|${keyPart(teamId)}`;
+  return CODE_SIGNATURES.get(key, () => codeSignatureOf(process));
 }
 
 function charDeviceOf(rdev: number): EcsDocument {

@@ -12,6 +12,8 @@
  * parent still find it), then it is dropped and counted as expired. Event time is the newest time
  * seen in any update, so a replay of last week's recording expires exactly as the live agent did.
  * When the table holds more than `maxEntries`, the oldest-inserted entry is evicted and counted.
+ * The expiry queue holds only (entity id, exit time) pairs, never entries, so an entry evicted
+ * before its time to live is gone at once rather than kept alive by the queue until then.
  * Accepted edge: eviction is by insertion, not by use, so under a flood of more than `maxEntries`
  * live processes a long-lived one (launchd) can be evicted while still running; its children
  * then show a parent with a pid and entity id but no name. Live Macs run a few thousand
@@ -123,10 +125,10 @@ function packKey(pid: number, pidversion: number): number {
 class BoundedProcessTable implements ProcessTable {
   private readonly byEntityId = new Map<string, MutableEntry>();
   private readonly byKey = new Map<number, MutableEntry>();
-  /** Entries in insertion order (eviction order); `insertedHead` is the oldest not yet gone. */
-  private insertedQueue = new EntryQueue();
-  /** Exited entries in exit order (expiry order). */
-  private exitedQueue = new EntryQueue();
+  /** Entries in insertion order (eviction order); some may be gone already. */
+  private insertedQueue = new Fifo<MutableEntry>();
+  /** Exits in exit order (expiry order); some of these entries may be gone already. */
+  private exitedQueue = new Fifo<ExitRecord>();
   private nowMs = Number.NEGATIVE_INFINITY;
   private evicted = 0;
   private expired = 0;
@@ -154,7 +156,10 @@ class BoundedProcessTable implements ProcessTable {
     const entry = this.observe(image, eventTimeMs);
     // The new image's own fields (args, cwd) come from the exec itself: they win.
     const mutable = this.byEntityId.get(entry.entityId);
-    if (mutable !== undefined) mutable.fields = { ...mutable.fields, ...image.fields };
+    const isJustInserted = mutable?.fields === image.fields;
+    if (mutable !== undefined && !isJustInserted) {
+      mutable.fields = { ...mutable.fields, ...image.fields };
+    }
     return entry;
   }
 
@@ -164,7 +169,7 @@ class BoundedProcessTable implements ProcessTable {
     const entry = typeof process === 'string' ? this.byEntityId.get(process) : this.lookup(process);
     if (entry === undefined || entry.exitedAtMs !== undefined) return;
     entry.exitedAtMs = eventTimeMs;
-    this.exitedQueue.push(entry);
+    this.exitedQueue.push({ entityId: entry.entityId, exitedAtMs: eventTimeMs });
   }
 
   get(key: ProcessKey): ProcessEntry | undefined {
@@ -248,14 +253,12 @@ class BoundedProcessTable implements ProcessTable {
     this.nowMs = eventTimeMs;
 
     const cutoffMs = this.nowMs - this.exitedTtlMs;
-    for (
-      let entry = this.exitedQueue.peek();
-      entry !== undefined;
-      entry = this.exitedQueue.peek()
-    ) {
-      if ((entry.exitedAtMs ?? cutoffMs) >= cutoffMs) break;
+    for (let exit = this.exitedQueue.peek(); exit !== undefined; exit = this.exitedQueue.peek()) {
+      if (exit.exitedAtMs >= cutoffMs) break;
       this.exitedQueue.shift();
-      if (this.byEntityId.get(entry.entityId) === entry) {
+      // Still held and still the image that exited then (not evicted, not seen again since).
+      const entry = this.byEntityId.get(exit.entityId);
+      if (entry !== undefined && entry.exitedAtMs === exit.exitedAtMs) {
         this.remove(entry);
         this.expired += 1;
       }
@@ -263,37 +266,44 @@ class BoundedProcessTable implements ProcessTable {
   }
 }
 
+/** An exit waiting for its time to live to pass. */
+interface ExitRecord {
+  entityId: string;
+  exitedAtMs: number;
+}
+
 /**
- * A FIFO of entries: an array and a head index, compacted once mostly consumed. (A Map's own
- * insertion order would do, but V8 walks over deleted slots to reach the first live entry,
- * which makes eviction quadratic under churn.) Entries may be gone from the table already;
- * callers check.
+ * A FIFO: an array and a head index, compacted once mostly consumed. (A Map's own insertion
+ * order would do, but V8 walks over deleted slots to reach the first live entry, which makes
+ * eviction quadratic under churn.) Items may name entries gone from the table; callers check.
  */
-class EntryQueue {
-  private items: MutableEntry[] = [];
+class Fifo<T> {
+  private items: (T | undefined)[] = [];
   private head = 0;
 
-  push(entry: MutableEntry): void {
-    this.items.push(entry);
+  push(item: T): void {
+    this.items.push(item);
   }
 
   get size(): number {
     return this.items.length - this.head;
   }
 
-  peek(): MutableEntry | undefined {
+  peek(): T | undefined {
     return this.items[this.head];
   }
 
-  /** Keeps only the entries `keep` accepts, in order. */
-  retain(keep: (entry: MutableEntry) => boolean): void {
-    this.items = this.items.slice(this.head).filter(keep);
+  /** Keeps only the items `keep` accepts, in order. */
+  retain(keep: (item: T) => boolean): void {
+    this.items = this.items.slice(this.head).filter((item) => item !== undefined && keep(item));
     this.head = 0;
   }
 
-  shift(): MutableEntry | undefined {
-    const entry = this.items[this.head];
-    if (entry === undefined) return undefined;
+  shift(): T | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    // Let go of the item now, not at the next compaction (it may hold a whole entry).
+    this.items[this.head] = undefined;
     this.head += 1;
 
     const isMostlyConsumed = this.head > 1024 && this.head * 2 > this.items.length;
@@ -301,7 +311,7 @@ class EntryQueue {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return entry;
+    return item;
   }
 }
 

@@ -129,6 +129,19 @@ describe('createProcessTable', () => {
     expect(table.stats()).toEqual({ size: 2, evicted: 0, expired: 0 });
   });
 
+  it('does not expire an image seen again after its exited entry was evicted', () => {
+    const table = createProcessTable({ maxEntries: 1, exitedTtlMs: 1000 });
+    table.observe(sighting(10, 1), T0_MS);
+    table.recordExit({ pid: 10, pidversion: 1 }, T0_MS);
+    table.observe(sighting(11, 1), T0_MS);
+    table.observe(sighting(10, 1), T0_MS);
+
+    table.observe(sighting(10, 1), T0_MS + 5000);
+
+    const got = [table.get({ pid: 10, pidversion: 1 })?.exitedAtMs, table.stats()];
+    expect(got).toEqual([undefined, { size: 1, evicted: 2, expired: 0 }]);
+  });
+
   it('evicts the oldest entries past maxEntries and counts them', () => {
     const table = createProcessTable({ maxEntries: 3 });
 
