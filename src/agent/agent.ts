@@ -105,6 +105,7 @@ export function createAgent(options: AgentOptions): Agent {
 
     const { source, reason } = await createSourceOrClose(config, delivery, notifier);
     logger.info('source started', { source: source.name, reason });
+    if (source.name !== 'replay') await seedRunningProcesses(pipeline);
     const health = createHealthReporter({
       stateDir: config.agent.stateDir,
       intervalMs: config.agent.statusIntervalMs,
@@ -117,6 +118,18 @@ export function createAgent(options: AgentOptions): Agent {
     health.start(started);
     logger.info('agent running', { rules: ruleSet.rules.length, config: loaded.sources });
     return started;
+  }
+
+  // Live events name parents that started before us; a listing of the running processes lets
+  // the first of them carry parent fields. Without it the agent still runs, less informed.
+  async function seedRunningProcesses(pipeline: DetectionPipeline): Promise<void> {
+    try {
+      const processes = await collaborators.takeProcessSnapshot();
+      pipeline.seedProcesses(processes);
+      logger.info('process snapshot taken', { processes: processes.length });
+    } catch (error) {
+      logger.warn('process snapshot failed', { err: errorField(error) });
+    }
   }
 
   // A source that cannot start ends the run; the spool opened for it is closed first.

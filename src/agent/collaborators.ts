@@ -1,7 +1,7 @@
 /**
  * The parts the agent is assembled from, behind one seam so tests (and other platforms) can
  * pass their own: the event source for a `source` config section, the delivery for the
- * outputs, and the rule set for a `rules` section.
+ * outputs, the rule set for a `rules` section, and the list of processes running at start.
  */
 import { dirname } from 'node:path';
 
@@ -11,7 +11,8 @@ import type { Delivery } from '../outputs/index.js';
 import { loadRules, ruleLoadOptionsFromConfig } from '../rules/index.js';
 import type { LoadedRuleSet } from '../rules/index.js';
 import type { Logger } from '../shared/logger.js';
-import { createSourceFromConfig } from '../sources/index.js';
+import type { SeedProcess } from '../process-table/index.js';
+import { createSourceFromConfig, takeProcessSnapshot } from '../sources/index.js';
 import type { EventSource } from '../sources/index.js';
 
 /** A started source and, for `auto`, why this one was chosen. */
@@ -24,6 +25,7 @@ export interface AgentCollaborators {
   createSource(config: AgentConfig['source'], logger: Logger): Promise<ChosenSource>;
   createDelivery(config: AgentConfig, logger: Logger): Delivery;
   loadRuleSet(config: AgentConfig['rules'], configDir: string): Promise<LoadedRuleSet>;
+  takeProcessSnapshot(): Promise<SeedProcess[]>;
 }
 
 export const defaultCollaborators: AgentCollaborators = {
@@ -38,6 +40,7 @@ export const defaultCollaborators: AgentCollaborators = {
     const loaded = await loadRules(options);
     return { rules: loaded.rules, reports: [...reports, ...loaded.reports] };
   },
+  takeProcessSnapshot: () => takeProcessSnapshot(),
 };
 
 /** The directory relative rule paths resolve against: the config file's. */

@@ -8,7 +8,8 @@
  * `malformed` outcome naming the field; nothing here throws for bad input, and nothing logs.
  * ECS documents pass through with dotted keys expanded and feed the table where they can.
  */
-import type { EntityIdScope, ProcessTable } from '../process-table/index.js';
+import { entityIdOf } from '../process-table/index.js';
+import type { EntityIdScope, ProcessTable, SeedProcess } from '../process-table/index.js';
 import { ExecwatchError } from '../shared/errors.js';
 import type { EcsDocument, EventOrigin, JsonValue } from '../shared/types.js';
 import { expandDottedKeys } from './ecs-input.js';
@@ -26,6 +27,8 @@ export interface Normalizer {
   normalize(message: unknown, origin: EventOrigin): NormalizeOutcome;
   /** An ECS document from a recording → the same event with nested keys; feeds the table. */
   normalizeEcs(document: EcsDocument, origin: EventOrigin): NormalizeOutcome;
+  /** The processes running at start (live sources): parents of the first events. */
+  seedProcesses(processes: readonly SeedProcess[]): void;
 }
 
 export interface NormalizerOptions {
@@ -47,6 +50,9 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   return {
     normalize: (message, origin) => normalizeMessage(message, origin, context),
     normalizeEcs: (document, origin) => normalizeEcsDocument(document, origin, context.table),
+    seedProcesses: (processes) => {
+      options.table.seed(processes, (pid, pidversion) => entityIdOf(scope, pid, pidversion));
+    },
   };
 }
 

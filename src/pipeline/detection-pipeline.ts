@@ -11,7 +11,7 @@ import type { Detection, DetectionEngine } from '../detect/index.js';
 import { createNormalizer } from '../normalize/index.js';
 import type { HostInfo } from '../normalize/index.js';
 import { createProcessTable } from '../process-table/index.js';
-import type { ProcessTable } from '../process-table/index.js';
+import type { ProcessTable, SeedProcess } from '../process-table/index.js';
 import type { LoadedRule } from '../rules/index.js';
 import type { ExecwatchError } from '../shared/errors.js';
 import type { EcsDocument, EventOrigin } from '../shared/types.js';
@@ -40,6 +40,8 @@ export interface DetectionPipelineOptions {
 }
 
 export interface DetectionPipeline extends EventPipeline {
+  /** The processes running when a live source started; see `ProcessTable.seed`. */
+  seedProcesses(processes: readonly SeedProcess[]): void;
   /** At the end of input: completes sequences still waiting on a trailing `![…]` step. */
   finish(): void;
   stats(): PipelineStats & { alerts: number };
@@ -76,6 +78,7 @@ export function createDetectionPipeline(options: DetectionPipelineOptions): Dete
   });
   return {
     handle: events.handle,
+    seedProcesses: (processes) => normalizer.seedProcesses(processes),
     finish: () => raise(options.engine.flush(), lastOrigin),
     stats: () => ({ ...events.stats(), alerts }),
   };

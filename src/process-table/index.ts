@@ -12,5 +12,7 @@ export {
   type ProcessTable,
   type ProcessTableOptions,
   type ProcessTableStats,
+  type SeedProcess,
+  type EntityIdFor,
 } from './process-table.js';
 export { entityIdOf, type EntityIdScope } from './entity-id.js';

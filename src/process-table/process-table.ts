@@ -66,6 +66,18 @@ export interface ProcessSighting {
   fields: EcsDocument;
 }
 
+/** A process that was running when the agent started, as a listing of the system shows it. */
+export interface SeedProcess {
+  pid: number;
+  ppid: number;
+  executable: string | null;
+  args: string[] | null;
+  commandLine: string | null;
+}
+
+/** The entity id of the image (pid, pidversion); the normalizer's, so ids agree. */
+export type EntityIdFor = (pid: number, pidversion: number) => string;
+
 export interface ProcessTable {
   /**
    * Records a sighting. A new image is inserted; a known one keeps what it had and gains the
@@ -77,7 +89,18 @@ export interface ProcessTable {
   recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry;
   /** Exit of an image, by audit token or entity id. Unknown processes are ignored. */
   recordExit(process: ProcessKey | string, eventTimeMs: number): void;
+  /**
+   * A missing image is adopted from the start-up snapshot (see `seed`) when its pid is there,
+   * so the parents of the first live events are known.
+   */
   get(key: ProcessKey): ProcessEntry | undefined;
+  /**
+   * Remembers the processes running at start. A listing has no pidversion, so a seeded process
+   * enters the table only when an event names its pid (as a parent, say) and then takes that
+   * event's identity; its own parent stays unknown. A seeded pid is forgotten once any event
+   * shows a new image or an exit for it, so pid reuse never dresses a new process in old data.
+   */
+  seed(processes: readonly SeedProcess[], entityIdFor: EntityIdFor): void;
   getByEntityId(entityId: string): ProcessEntry | undefined;
   /**
    * The ancestors of a process, nearest first (parent, grandparent, …), at most `maxDepth` of
@@ -129,6 +152,8 @@ class BoundedProcessTable implements ProcessTable {
   private insertedQueue = new Fifo<MutableEntry>();
   /** Exits in exit order (expiry order); some of these entries may be gone already. */
   private exitedQueue = new Fifo<ExitRecord>();
+  private seeded = new Map<number, SeedProcess>();
+  private entityIdFor: EntityIdFor | undefined;
   private nowMs = Number.NEGATIVE_INFINITY;
   private evicted = 0;
   private expired = 0;
@@ -166,6 +191,7 @@ class BoundedProcessTable implements ProcessTable {
   recordExit(process: ProcessKey | string, eventTimeMs: number): void {
     this.advanceClock(eventTimeMs);
 
+    if (typeof process !== 'string') this.seeded.delete(process.pid);
     const entry = typeof process === 'string' ? this.byEntityId.get(process) : this.lookup(process);
     if (entry === undefined || entry.exitedAtMs !== undefined) return;
     entry.exitedAtMs = eventTimeMs;
@@ -173,7 +199,12 @@ class BoundedProcessTable implements ProcessTable {
   }
 
   get(key: ProcessKey): ProcessEntry | undefined {
-    return this.lookup(key);
+    return this.lookup(key) ?? this.adoptSeeded(key);
+  }
+
+  seed(processes: readonly SeedProcess[], entityIdFor: EntityIdFor): void {
+    this.entityIdFor = entityIdFor;
+    this.seeded = new Map(processes.map((process) => [process.pid, process]));
   }
 
   getByEntityId(entityId: string): ProcessEntry | undefined {
@@ -204,7 +235,22 @@ class BoundedProcessTable implements ProcessTable {
     return this.byKey.get(packKey(key.pid, key.pidversion));
   }
 
+  private adoptSeeded(key: ProcessKey): MutableEntry | undefined {
+    const seeded = this.seeded.get(key.pid);
+    if (seeded === undefined || this.entityIdFor === undefined) return undefined;
+
+    const entityId = this.entityIdFor(key.pid, key.pidversion);
+    return this.insert({
+      entityId,
+      pid: key.pid,
+      pidversion: key.pidversion,
+      fields: seedFields(seeded),
+    });
+  }
+
   private insert(sighting: ProcessSighting): MutableEntry {
+    // A new image of a seeded pid: the listed process is this one (adopted) or long gone.
+    this.seeded.delete(sighting.pid);
     const entry: MutableEntry = {
       entityId: sighting.entityId,
       pid: sighting.pid,
@@ -334,4 +380,19 @@ function summarize(entry: MutableEntry): ProcessSummary {
   if (typeof executable === 'string') summary.executable = executable;
   if (Array.isArray(args) && args.every((arg) => typeof arg === 'string')) summary.args = args;
   return summary;
+}
+
+/** The ECS `process.*` fields a listing gives: name, path and arguments where readable. */
+function seedFields(process: SeedProcess): EcsDocument {
+  const fields: EcsDocument = { pid: process.pid };
+  const path = process.executable ?? process.args?.[0] ?? null;
+  if (path !== null) fields.name = path.slice(path.lastIndexOf('/') + 1);
+  if (process.executable !== null) fields.executable = process.executable;
+  if (process.args !== null) {
+    fields.args = process.args;
+    fields.args_count = process.args.length;
+  }
+  const commandLine = process.commandLine ?? process.args?.join(' ') ?? null;
+  if (commandLine !== null) fields.command_line = commandLine;
+  return fields;
 }

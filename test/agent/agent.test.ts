@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createAgent, readStatusFile } from '../../src/agent/index.js';
+import type { SeedProcess } from '../../src/process-table/index.js';
+import { loadRules } from '../../src/rules/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
+import type { SourceRecord } from '../../src/sources/index.js';
+import { execMessage } from '../fixtures/eslogger/message-factory.js';
 import {
   createPushSource,
   createRecordingDelivery,
@@ -131,5 +135,62 @@ describe('createAgent reload', () => {
     expect(got).toBe(true);
     expect(status.statusIntervalMs).toBe(250);
     expect(status.lastError).toBeNull();
+  });
+});
+
+describe('createAgent with a live source', () => {
+  const googleDrive = '/Applications/Google Drive.app/Contents/MacOS/Google Drive';
+  const terminal = '/System/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal';
+
+  /** `mount_smbfs` exec'd by pid 400, which started before the agent and is only listed. */
+  function mountBySeededParent(): SourceRecord {
+    const envelope = { version: 9 as const, time: '2026-12-01T09:00:00.000Z', globalSeqNum: 1 };
+    const parent = { pid: 400, pidversion: 77 };
+    const before = { pid: 700, pidversion: 5, path: '/bin/zsh', parent };
+    const target = { pid: 700, pidversion: 6, path: '/sbin/mount_smbfs', parent };
+    const args = ['mount_smbfs', '//alice@nas.example/share', '/Volumes/share'];
+    const message = execMessage(envelope, before, target, args);
+    return { kind: 'es-message', message, origin: { source: 'push' } };
+  }
+
+  async function runWithParentListedAs(executable: string) {
+    const files = writeAgentConfig({});
+    dir = files.dir;
+    const source = createPushSource();
+    const recording = createRecordingDelivery();
+    const listed: SeedProcess = { pid: 400, ppid: 1, executable, args: null, commandLine: null };
+    const collaborators = {
+      ...makeCollaborators(source, recording.delivery, [listed]),
+      loadRuleSet: () => loadRules({ paths: [], builtin: true }),
+    };
+    const agent = createAgent({
+      loadOptions: {
+        configPath: files.configPath,
+        managedPreferencesPath: join(files.dir, 'none.plist'),
+      },
+      logger: createSilentLogger(),
+      version: '9.9.9',
+      collaborators,
+    });
+
+    const running = agent.run();
+    await vi.waitFor(() => readStatusFile(files.stateDir));
+    source.push(mountBySeededParent());
+    agent.stop('SIGTERM');
+    await running;
+    return recording.submitted;
+  }
+
+  it('knows parents that started before it from the process snapshot', async () => {
+    const got = await runWithParentListedAs(terminal);
+
+    expect(got).toHaveLength(1);
+    expect(got[0]?.process).toMatchObject({ parent: { pid: 400, executable: terminal } });
+  });
+
+  it('lets the seed rule exclude a Google Drive parent that was only listed', async () => {
+    const got = await runWithParentListedAs(googleDrive);
+
+    expect(got).toEqual([]);
   });
 });

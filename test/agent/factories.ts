@@ -6,6 +6,7 @@ import type { AgentCollaborators, AgentStatus } from '../../src/agent/index.js';
 import type { Delivery } from '../../src/outputs/index.js';
 import type { EcsDocument } from '../../src/shared/types.js';
 import type { EventSource, SourceRecord } from '../../src/sources/index.js';
+import type { SeedProcess } from '../../src/process-table/index.js';
 
 /** A source whose records the test pushes; it ends when stopped. */
 export function createPushSource(): EventSource & { push(record: SourceRecord): void } {
@@ -63,11 +64,16 @@ export function createRecordingDelivery(options: { hangOnClose?: boolean } = {})
   return { delivery, submitted, calls };
 }
 
-export function makeCollaborators(source: EventSource, delivery: Delivery): AgentCollaborators {
+export function makeCollaborators(
+  source: EventSource,
+  delivery: Delivery,
+  runningAtStart: SeedProcess[] = [],
+): AgentCollaborators {
   return {
     createSource: () => Promise.resolve({ source, reason: 'chosen by the test' }),
     createDelivery: () => delivery,
     loadRuleSet: () => Promise.resolve({ rules: [], reports: [] }),
+    takeProcessSnapshot: () => Promise.resolve(runningAtStart),
   };
 }
 

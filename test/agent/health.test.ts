@@ -43,7 +43,12 @@ function makeSubject(counters: { events: number }, sourceStats: unknown): Health
       close: async () => undefined,
       stats: () => ({}) as never,
     },
-    pipeline: { handle: () => undefined, finish: () => undefined, stats: pipelineStats },
+    pipeline: {
+      handle: () => undefined,
+      seedProcesses: () => undefined,
+      finish: () => undefined,
+      stats: pipelineStats,
+    },
     source: Object.assign(
       { name: 'endpoint-security', records: async function* () {}, stop: async () => undefined },
       { stats: () => sourceStats },

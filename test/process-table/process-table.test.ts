@@ -4,6 +4,8 @@ import {
   createProcessTable,
   entityIdOf,
   type ProcessSighting,
+  type ProcessTable,
+  type SeedProcess,
 } from '../../src/process-table/index.js';
 
 const T0_MS = Date.parse('2026-11-20T09:00:00Z');
@@ -178,5 +180,65 @@ describe('createProcessTable under churn', () => {
     const got = table.stats();
     expect(got.size).toBeLessThanOrEqual(1000);
     expect(got.evicted + got.expired + got.size).toBe(1_000_000);
+  });
+});
+
+describe('a table seeded with the processes running at start', () => {
+  const finder: SeedProcess = {
+    pid: 400,
+    ppid: 1,
+    executable: '/System/Library/CoreServices/Finder.app/Contents/MacOS/Finder',
+    args: ['/System/Library/CoreServices/Finder.app/Contents/MacOS/Finder'],
+    commandLine: '/System/Library/CoreServices/Finder.app/Contents/MacOS/Finder',
+  };
+  const idFor = (pid: number, pidversion: number) => entityIdOf(SCOPE, pid, pidversion);
+
+  it('adopts a listed process when an event first names its pid, under that identity', () => {
+    const table = createProcessTable();
+    table.seed([finder], idFor);
+
+    const got = table.get({ pid: 400, pidversion: 77 });
+
+    expect(got?.entityId).toBe(idFor(400, 77));
+    expect(got?.fields).toEqual({
+      pid: 400,
+      name: 'Finder',
+      executable: finder.executable,
+      args: finder.args,
+      args_count: 1,
+      command_line: finder.commandLine,
+    });
+  });
+
+  it('adopts a listed process once; a later image of the same pid is not dressed in it', () => {
+    const table = createProcessTable();
+    table.seed([finder], idFor);
+    table.get({ pid: 400, pidversion: 77 });
+
+    const got = table.get({ pid: 400, pidversion: 78 });
+
+    expect(got).toBeUndefined();
+  });
+
+  it.each([
+    ['an exit', (table: ProcessTable) => table.recordExit({ pid: 400, pidversion: 3 }, T0_MS)],
+    ['a new image', (table: ProcessTable) => table.observe(sighting(400, 90), T0_MS)],
+  ])('forgets a listed pid after %s, so pid reuse never inherits it', (_, event) => {
+    const table = createProcessTable();
+    table.seed([finder], idFor);
+
+    event(table);
+
+    expect(table.get({ pid: 400, pidversion: 91 })).toBeUndefined();
+  });
+
+  it('leaves what the table learned from events ahead of the listing', () => {
+    const table = createProcessTable();
+    const seen = table.observe(sighting(400, 77), T0_MS);
+    table.seed([finder], idFor);
+
+    const got = table.get({ pid: 400, pidversion: 77 });
+
+    expect(got).toBe(seen);
   });
 });
