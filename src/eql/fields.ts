@@ -1,9 +1,9 @@
 /**
  * Field access on ECS documents. A field path such as `process.parent.name` must find its value
- * whether the document nests objects (`{"process": {"parent": {"name": …}}}`), uses dotted keys
- * (`{"process.parent.name": …}`), or mixes both (`{"process.parent": {"name": …}}`), and it must
- * walk through arrays of objects on the way (`{"process": [{"name": "a"}, {"name": "b"}]}` gives
- * both names).
+ * whether the document nests objects (`{"process": {"parent": {"name": …}}}`), uses dotted
+ * keys (`{"process.parent.name": …}`), or mixes both (`{"process.parent": {"name": …}}`), and
+ * it must walk through arrays of objects on the way
+ * (`{"process": [{"name": "a"}, {"name": "b"}]}` gives both names).
  *
  * Approach: the path is split once, at compile time, into every dotted key it can be spelled as
  * from each position, so an access tries `parts[i]`, then `parts[i].parts[i+1]`, … without

@@ -3,9 +3,10 @@
  * of lookahead and no regular expressions, so its cost is linear in the text.
  *
  * It follows Elasticsearch's lexical rules: whitespace is space, tab, CR and LF; comments are
- * `// …` and nestable `/* … *\/`; strings are `"…"` with the escapes \b \t \n \f \r \" \' \\ and
- * \u{XX…} (2 to 8 hex digits), or raw `"""…"""` on one line. Single-quoted and `?"…"` strings
- * are rejected with a hint, as Elasticsearch does. Every error is an EqlError with a span.
+ * `// …` and nestable `/* … *\/`; strings are `"…"` with the escapes \b \t \n \f \r \" \'
+ * \\ and \u{XX…} (2 to 8 hex digits), or raw `"""…"""` on one line. Single-quoted and
+ * `?"…"` strings are rejected with a hint, as Elasticsearch does. Every error is an EqlError
+ * with a span.
  *
  * Invariant: line and column are kept in step with the offset; a line ends at LF only (a CR
  * before it counts as a column of the line it ends).
@@ -304,7 +305,8 @@ class Lexer {
       `Unknown escape sequence '\\${letter}' in string`,
       start,
       start + 2,
-      `EQL accepts ${VALID_ESCAPES}; for a literal backslash write \\\\ or use a raw string """…"""`,
+      `EQL accepts ${VALID_ESCAPES}; for a literal backslash write \\\\ ` +
+        'or use a raw string """…"""',
     );
   }
 

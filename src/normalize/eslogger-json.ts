@@ -124,7 +124,10 @@ function isDigit(char: number): boolean {
 
 const MINUS = 0x2d;
 
-/** Whether a JSON value may begin at `start`: after `:`, `,`, `[` or the line start (spaces skipped). */
+/**
+ * Whether a JSON value may begin at `start`: after `:`, `,`, `[` or the line start (spaces
+ * skipped).
+ */
 function startsValue(line: string, start: number): boolean {
   let index = start - 1;
   while (index >= 0 && isJsonSpace(line.charCodeAt(index))) index -= 1;

@@ -15,7 +15,7 @@ export interface HostInfo {
   name?: string;
   /** A stable id of the machine (macOS: IOPlatformUUID); also scopes entity ids. */
   id?: string;
-  /** The boot session's id (macOS: `kern.bootsessionuuid`); keeps entity ids unique across boots. */
+  /** The boot session's id (macOS: `kern.bootsessionuuid`); entity ids stay unique across boots. */
   bootId?: string;
   /** macOS version, e.g. "15.5". */
   osVersion?: string;

@@ -5,8 +5,9 @@
  * is the hot path of replay. A file is read in 1 MiB reads; gzip is recognised by its magic
  * bytes (not its name) and inflated by zlib; the splitter cuts bytes at newlines before decoding
  * (so multi-byte characters that straddle chunks stay whole) and hands out each chunk's complete
- * lines as one array. Following a file polls its size every `pollIntervalMs` at the end, like `tail -f`,
- * and starts over from the beginning when the file shrinks (truncated in place by a rotation).
+ * lines as one array. Following a file polls its size every `pollIntervalMs` at the end, like
+ * `tail -f`, and starts over from the beginning when the file shrinks (truncated in place by a
+ * rotation).
  *
  * Invariant: a line is handed out once it is complete (ends in a newline), or at the end of a
  * non-followed input; in follow mode a trailing partial line waits for its newline, and is
