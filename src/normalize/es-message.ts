@@ -237,15 +237,23 @@ function readThreadId(thread: unknown): number | undefined {
 
 function readTty(value: unknown, processPath: string): EsProcess['tty'] {
   if (value === undefined || value === null) return undefined;
-  const path = pathOf(processPath, 'tty');
-  const record = requireRecord(value, path);
-  const stat = record['stat'];
-  const ttyPath = record['path'];
-  if (typeof ttyPath !== 'string') throw new ShapeError(pathOf(path, 'path'), 'a string');
-  return {
-    path: ttyPath,
-    rdev: isRecord(stat) ? optionalIntegerField(stat, pathOf(path, 'stat'), 'st_rdev') : undefined,
-  };
+  if (!isRecord(value)) throw new ShapeError(pathOf(processPath, 'tty'), 'an object');
+  const ttyPath = value['path'];
+  if (typeof ttyPath !== 'string')
+    throw new ShapeError(pathOf(processPath, 'tty.path'), 'a string');
+  const stat = value['stat'];
+  return { path: ttyPath, rdev: isRecord(stat) ? readRdev(stat, processPath) : undefined };
+}
+
+/** `tty.stat.st_rdev`; the field's path is built only for an error. */
+function readRdev(stat: Record<string, unknown>, processPath: string): number | undefined {
+  const value = stat['st_rdev'];
+  if (value === undefined || value === null) return undefined;
+  const integer = integerOf(value);
+  if (integer === undefined) {
+    throw new ShapeError(pathOf(processPath, 'tty.stat.st_rdev'), 'an integer');
+  }
+  return integer;
 }
 
 /** The `path` of an optional `es_file_t` field. */

@@ -11,7 +11,7 @@
  *   as decimal strings. Names are left empty: ES reports ids only, and a replay host cannot know
  *   the recorded Mac's accounts.
  * - `group_leader.pid`: `group_id` (the process group). `session_leader.pid` (`session_id`) is
- *   added to the event's own process only (sessionFieldsOf): ECS has no
+ *   added to the event's own process only (map-es-message.ts): ECS has no
  *   `process.parent.session_leader`, and the table's fields also serve as parents.
  * - `interactive`: whether a controlling terminal is reported; `tty.char_device.{major,minor}`
  *   from the terminal's `st_rdev` (Darwin packs major in the top 8 bits, minor in the low 24).
@@ -58,11 +58,6 @@ export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDo
   if (rdev !== undefined)
     fields['tty'] = TERMINALS.get(rdev, () => ({ char_device: charDeviceOf(rdev) }));
   return fields;
-}
-
-/** `session_leader`, for the event's own process (never nested under `parent`). */
-export function sessionFieldsOf(process: EsProcess): EcsDocument {
-  return process.sessionId === undefined ? {} : { session_leader: { pid: process.sessionId } };
 }
 
 /** Adds the fields that only exec reports to an image's fields: args and the working directory. */

@@ -3,8 +3,9 @@
  *
  * Approach: for each path in turn, open it (or stdin for `-`), inflate it when it starts with the
  * gzip magic number, split it into lines (line-reader.ts), parse each line with the big-int-safe
- * JSON parser, and tag it `es-message` or `ecs` by the file's format. With `format: 'auto'` the
- * first line that looks like either decides for the whole file.
+ * JSON parser only when its record is asked for, and tag it `es-message` or `ecs` by the file's
+ * format. One async generator serves all paths and lines (see readRecordings). With
+ * `format: 'auto'` the first line that looks like either decides for the whole file.
  *
  * Contract: a bad line is a `malformed` record with file, line and column, and reading goes on.
  * Blank lines are skipped (but counted for line numbers). A file that cannot be opened or read
@@ -69,23 +70,47 @@ export function createReplaySource(options: ReplaySourceOptions): EventSource {
   };
 }
 
+/**
+ * One async generator for every path and line: each record crosses one async boundary on its way
+ * to the consumer (nested generators would add a promise per record per level), and each line is
+ * parsed only when its record is asked for, so a parsed message dies young.
+ */
 async function* readRecordings(
   options: ReplaySourceOptions,
   signal: StopSignal,
 ): AsyncGenerator<SourceRecord> {
   for (const path of options.paths) {
     if (signal.stopped) return;
-    yield* readRecording(path, options, signal);
+    const recording = await openLines(path, options, signal);
+    const records = new LineRecords(path, options.format ?? 'auto');
+    try {
+      for await (const batch of recording.lines) {
+        for (const line of batch) {
+          if (signal.stopped) return;
+          const record = records.recordOf(line);
+          if (record !== undefined) yield record;
+        }
+      }
+    } catch (error) {
+      throw asUnreadable(error, path);
+    } finally {
+      await recording.close();
+    }
   }
 }
 
-async function* readRecording(
+interface OpenRecording {
+  lines: AsyncIterable<string[]>;
+  close: () => Promise<void>;
+}
+
+/** The lines of one recording (stdin for `-`), not yet read; `close` releases the file. */
+async function openLines(
   path: string,
   options: ReplaySourceOptions,
   signal: StopSignal,
-): AsyncGenerator<SourceRecord> {
-  const isStdin = path === STDIN_PATH;
-  const handle = isStdin ? undefined : await openRecording(path);
+): Promise<OpenRecording> {
+  const handle = path === STDIN_PATH ? undefined : await openRecording(path);
   try {
     const totalBytes = handle === undefined ? null : (await handle.stat()).size;
     const report = (bytesRead: number): void =>
@@ -101,42 +126,41 @@ async function* readRecording(
             signal,
             onBytes: report,
           });
-    const lines = splitLines(inflateIfGzip(raw), !follow);
-    yield* recordsOf(lines, path, options.format ?? 'auto', signal);
+    return {
+      lines: splitLines(inflateIfGzip(raw), !follow),
+      close: async () => handle?.close(),
+    };
   } catch (error) {
-    throw asUnreadable(error, path);
-  } finally {
     await handle?.close();
+    throw asUnreadable(error, path);
   }
 }
 
-async function* recordsOf(
-  batches: AsyncIterable<string[]>,
-  file: string,
-  requested: 'auto' | RecordingFormat,
-  signal: StopSignal,
-): AsyncGenerator<SourceRecord> {
-  let format = requested === 'auto' ? undefined : requested;
-  let lineNumber = 0;
+/** Source records of one file's lines, in order: numbers lines and settles the file's format. */
+class LineRecords {
+  private format: RecordingFormat | undefined;
+  private lineNumber = 0;
 
-  for await (const batch of batches) {
-    for (const line of batch) {
-      lineNumber += 1;
-      if (signal.stopped) return;
-      if (isBlank(line)) continue;
+  constructor(
+    private readonly file: string,
+    requested: 'auto' | RecordingFormat,
+  ) {
+    this.format = requested === 'auto' ? undefined : requested;
+  }
 
-      const origin: EventOrigin = { source: 'replay', file, line: lineNumber };
-      const parsed = parseLine(line, origin);
-      if (parsed.kind === 'malformed') {
-        yield parsed;
-        continue;
-      }
+  /** The record of the next line, or undefined for a blank line. */
+  recordOf(line: string): SourceRecord | undefined {
+    this.lineNumber += 1;
+    if (isBlank(line)) return undefined;
 
-      format ??= detectRecordFormat(parsed.value);
-      if (format === undefined) yield undetectable(line, origin);
-      else if (format === 'eslogger') yield { kind: 'es-message', message: parsed.value, origin };
-      else yield { kind: 'ecs', document: parsed.value as EcsDocument, origin };
-    }
+    const origin: EventOrigin = { source: 'replay', file: this.file, line: this.lineNumber };
+    const parsed = parseLine(line, origin);
+    if (parsed.kind === 'malformed') return parsed;
+
+    this.format ??= detectRecordFormat(parsed.value);
+    if (this.format === undefined) return undetectable(line, origin);
+    if (this.format === 'eslogger') return { kind: 'es-message', message: parsed.value, origin };
+    return { kind: 'ecs', document: parsed.value as EcsDocument, origin };
   }
 }
 
