@@ -121,32 +121,26 @@ ProcessRecord CopyProcess(const es_process_t& process, uint32_t version) {
   return record;
 }
 
-std::vector<std::string> CopyArguments(const es_event_exec_t& exec) {
-  const uint32_t count = es_exec_arg_count(&exec);
-  std::vector<std::string> args;
-  args.reserve(count);
+// Arguments and environment share one shape in ES: a count and an accessor by index.
+std::vector<std::string> CopyExecStrings(const es_event_exec_t& exec,
+                                         uint32_t (*count_of)(const es_event_exec_t*),
+                                         es_string_token_t (*item_at)(const es_event_exec_t*,
+                                                                      uint32_t)) {
+  const uint32_t count = count_of(&exec);
+  std::vector<std::string> strings;
+  strings.reserve(count);
   for (uint32_t index = 0; index < count; ++index) {
-    args.push_back(CopyToken(es_exec_arg(&exec, index)).value_or(std::string()));
+    strings.push_back(CopyToken(item_at(&exec, index)).value_or(std::string()));
   }
-  return args;
-}
-
-std::vector<std::string> CopyEnvironment(const es_event_exec_t& exec) {
-  const uint32_t count = es_exec_env_count(&exec);
-  std::vector<std::string> env;
-  env.reserve(count);
-  for (uint32_t index = 0; index < count; ++index) {
-    env.push_back(CopyToken(es_exec_env(&exec, index)).value_or(std::string()));
-  }
-  return env;
+  return strings;
 }
 
 ExecEventRecord CopyExec(const es_event_exec_t& exec, uint32_t version,
                          const CopyOptions& options) {
   ExecEventRecord record;
   record.target = CopyProcess(*exec.target, version);
-  record.args = CopyArguments(exec);
-  if (options.includeEnv) record.env = CopyEnvironment(exec);
+  record.args = CopyExecStrings(exec, es_exec_arg_count, es_exec_arg);
+  if (options.includeEnv) record.env = CopyExecStrings(exec, es_exec_env_count, es_exec_env);
 
   if (version >= kVersionTtyScriptSeqNum) {
     record.has_script = true;
