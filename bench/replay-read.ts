@@ -113,14 +113,24 @@ function secondsSince(startedNs: bigint, count: number): number {
   return Number(process.hrtime.bigint() - startedNs) / 1e9;
 }
 
-/** Wall time and this process's CPU time of `action`, in seconds. */
+/** Runs of each measurement; the fastest counts (shared CI machines are noisy). */
+const TRIALS = 3;
+
+/**
+ * Wall time and this process's CPU time of `action`, in seconds: the fastest of `TRIALS` runs,
+ * so the figure is for the code, not for whatever else the machine was doing.
+ */
 export async function measure(
   action: () => Promise<number>,
 ): Promise<{ wallS: number; cpuS: number }> {
-  const cpuBefore = process.cpuUsage();
-  const wallS = await action();
-  const cpu = process.cpuUsage(cpuBefore);
-  return { wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+  let best = { wallS: Number.POSITIVE_INFINITY, cpuS: Number.POSITIVE_INFINITY };
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const cpuBefore = process.cpuUsage();
+    const wallS = await action();
+    const cpu = process.cpuUsage(cpuBefore);
+    if (wallS < best.wallS) best = { wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+  }
+  return best;
 }
 
 export function rate(events: number, time: { wallS: number; cpuS: number }): string {

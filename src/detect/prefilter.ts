@@ -1,28 +1,33 @@
 /**
- * An index of rules by what an event must look like for them to match: its `event.category` and
- * its lowercased `process.name`, from the hints the EQL compiler derives from each query (null
- * hints: anything). Looking an event up visits only the buckets for its categories and name,
- * so the per-event cost grows with the rules that can fire, not with all rules loaded.
+ * An index of rules by what an event must look like for them to match: its `event.category`, its
+ * lower-cased `process.name`, `event.type` and `event.action`, from the hints the EQL compiler
+ * derives from each query (null hints: anything). Rules are bucketed by category and by exact
+ * process name (or name prefix), so looking an event up visits only the buckets for its
+ * categories and names; the type and action hints then drop the rules the event cannot fire
+ * (an `end` event never runs a rule that requires `event.type == "start"`). The per-event cost
+ * grows with the rules that can fire, not with all rules loaded.
  *
  * The index only narrows: every candidate is still evaluated in full. A rule the hints leave
  * out can never match the event; a rule they keep may or may not.
  *
- * Events repeat the same few (categories, name) pairs, so each pair's merged candidate list is
- * remembered (the cache starts over past `MAX_CACHED_LOOKUPS` pairs, a bound against floods of
- * distinct names); callers get a shared array and must not change it.
+ * Events repeat the same few (categories, names, types, actions) tuples, so each tuple's
+ * candidate list is remembered (the cache starts over past `MAX_CACHED_LOOKUPS` tuples, a bound
+ * against floods of distinct names); callers get a shared array and must not change it.
  */
-import type { PrefilterHints } from '../eql/index.js';
+import { passesValueHint, type EventFacts, type PrefilterHints } from '../eql/index.js';
 import type { EcsDocument } from '../shared/types.js';
 
 interface NameBuckets {
   byName: Map<string, number[]>;
+  /** Rules that require a name starting with `prefix`. */
+  byPrefix: { prefix: string; ruleIndex: number }[];
   anyName: number[];
 }
 
 export interface RuleIndex {
   /**
    * Indices (into the rule list given at build time) of the rules that may match, ascending.
-   * The array is shared between events with the same categories and name: read it only.
+   * The array is shared between events with the same facts: read it only.
    */
   candidates(event: EcsDocument): readonly number[];
 }
@@ -39,29 +44,34 @@ export function buildRuleIndex(hints: readonly PrefilterHints[]): RuleIndex {
       hint.categories === null
         ? [anyCategory]
         : hint.categories.map((category) => bucketsFor(byCategory, category));
-    for (const buckets of categoryBuckets) addToBuckets(buckets, hint.processNames, ruleIndex);
+    for (const buckets of categoryBuckets) addToBuckets(buckets, hint, ruleIndex);
   });
 
-  const lookup = (categories: readonly string[], names: readonly string[]): number[] => {
+  const lookup = (facts: EventFacts): number[] => {
     const found: number[] = [];
-    visit(anyCategory, names, found);
-    for (const category of categories) {
+    visit(anyCategory, facts.processNames, found);
+    for (const category of facts.categories) {
       const buckets = byCategory.get(category);
-      if (buckets !== undefined) visit(buckets, names, found);
+      if (buckets !== undefined) visit(buckets, facts.processNames, found);
     }
-    return dedupeSorted(found);
+    return dedupeSorted(found).filter((ruleIndex) => {
+      const hint = hints[ruleIndex];
+      return (
+        hint !== undefined &&
+        passesValueHint(hint.eventTypes, facts.eventTypes) &&
+        passesValueHint(hint.eventActions, facts.eventActions)
+      );
+    });
   };
 
   const cache = new Map<string, readonly number[]>();
   return {
     candidates(event) {
-      const categories = categoriesOf(event);
-      const names = processNamesOf(event);
-      const key = lookupKey(categories, names);
+      const key = lookupKey(event);
       const cached = cache.get(key);
       if (cached !== undefined) return cached;
 
-      const found = lookup(categories, names);
+      const found = lookup(factsOf(event));
       if (cache.size >= MAX_CACHED_LOOKUPS) cache.clear();
       cache.set(key, found);
       return found;
@@ -69,16 +79,8 @@ export function buildRuleIndex(hints: readonly PrefilterHints[]): RuleIndex {
   };
 }
 
-/** An unambiguous key for a (categories, names) pair: every part is prefixed by its length. */
-function lookupKey(categories: readonly string[], names: readonly string[]): string {
-  let key = `${categories.length}`;
-  for (const category of categories) key += `|${category.length}:${category}`;
-  for (const name of names) key += `|${name.length}:${name}`;
-  return key;
-}
-
 function createBuckets(): NameBuckets {
-  return { byName: new Map(), anyName: [] };
+  return { byName: new Map(), byPrefix: [], anyName: [] };
 }
 
 function bucketsFor(byCategory: Map<string, NameBuckets>, category: string): NameBuckets {
@@ -90,20 +92,18 @@ function bucketsFor(byCategory: Map<string, NameBuckets>, category: string): Nam
   return buckets;
 }
 
-function addToBuckets(
-  buckets: NameBuckets,
-  processNames: readonly string[] | null,
-  ruleIndex: number,
-): void {
-  if (processNames === null) {
+function addToBuckets(buckets: NameBuckets, hint: PrefilterHints, ruleIndex: number): void {
+  const names = hint.processNames;
+  if (names === null) {
     buckets.anyName.push(ruleIndex);
     return;
   }
-  for (const name of new Set(processNames)) {
+  for (const name of new Set(names.exact)) {
     const list = buckets.byName.get(name);
     if (list === undefined) buckets.byName.set(name, [ruleIndex]);
     else list.push(ruleIndex);
   }
+  for (const prefix of new Set(names.prefixes)) buckets.byPrefix.push({ prefix, ruleIndex });
 }
 
 function visit(buckets: NameBuckets, names: readonly string[], found: number[]): void {
@@ -111,6 +111,9 @@ function visit(buckets: NameBuckets, names: readonly string[], found: number[]):
   for (const name of names) {
     const named = buckets.byName.get(name);
     if (named !== undefined) for (const index of named) found.push(index);
+    for (const { prefix, ruleIndex } of buckets.byPrefix) {
+      if (name.startsWith(prefix)) found.push(ruleIndex);
+    }
   }
 }
 
@@ -120,28 +123,53 @@ function dedupeSorted(found: number[]): number[] {
   return found.filter((index, position) => position === 0 || found[position - 1] !== index);
 }
 
-/** `event.category` values, from nested or dotted documents. */
-function categoriesOf(event: EcsDocument): string[] {
-  const nested = event.event;
-  const value =
-    nested !== null && typeof nested === 'object' && !Array.isArray(nested)
-      ? nested.category
-      : event['event.category'];
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return [];
+/** The hinted fields of an event, from nested or dotted documents, lower-cased but categories. */
+function factsOf(event: EcsDocument): EventFacts {
+  return {
+    categories: stringsOf(fieldOf(event, 'event', 'category')),
+    processNames: lowerCased(stringsOf(fieldOf(event, 'process', 'name'))),
+    eventTypes: lowerCased(stringsOf(fieldOf(event, 'event', 'type'))),
+    eventActions: lowerCased(stringsOf(fieldOf(event, 'event', 'action'))),
+  };
 }
 
-/** Lowercased `process.name` values (an array field gives several). */
-function processNamesOf(event: EcsDocument): string[] {
-  const nested = event.process;
-  const value =
-    nested !== null && typeof nested === 'object' && !Array.isArray(nested)
-      ? nested.name
-      : event['process.name'];
-  if (typeof value === 'string') return [value.toLowerCase()];
+/**
+ * An unambiguous key for an event's hinted fields, built from their raw values (two spellings
+ * of one name are two keys with the same candidates): every string is prefixed by its length and
+ * every field by its kind and count.
+ */
+function lookupKey(event: EcsDocument): string {
+  return (
+    keyPart(fieldOf(event, 'event', 'category')) +
+    keyPart(fieldOf(event, 'process', 'name')) +
+    keyPart(fieldOf(event, 'event', 'type')) +
+    keyPart(fieldOf(event, 'event', 'action'))
+  );
+}
+
+function keyPart(value: unknown): string {
+  if (typeof value === 'string') return `s${value.length}:${value}`;
+  if (!Array.isArray(value)) return '-';
+  let part = `a${value.length}`;
+  for (const item of value) part += typeof item === 'string' ? `|${item.length}:${item}` : '|-';
+  return part;
+}
+
+/** `document[outer][inner]`, or the dotted key `outer.inner`. */
+function fieldOf(document: EcsDocument, outer: string, inner: string): unknown {
+  const nested = document[outer];
+  if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
+    return nested[inner];
+  }
+  return document[`${outer}.${inner}`];
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
   if (!Array.isArray(value)) return [];
-  return value
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.toLowerCase());
+  return value.filter((item): item is string => typeof item === 'string');
+}
+
+function lowerCased(values: string[]): string[] {
+  return values.map((value) => value.toLowerCase());
 }

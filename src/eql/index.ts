@@ -27,7 +27,13 @@ export { EqlError, EQL_SEMANTIC, EQL_SYNTAX, EQL_UNSUPPORTED } from './errors.js
 export { parseQuery } from './parser.js';
 export { printQuery } from './printer.js';
 export { listFunctions, lookupFunction } from './functions.js';
-export { passesHints, type PrefilterHints } from './prefilter.js';
+export {
+  passesHints,
+  passesValueHint,
+  type EventFacts,
+  type PrefilterHints,
+  type ValueHint,
+} from './prefilter.js';
 export { DEFAULT_MAX_PENDING_MATCHES, type SequenceStats } from './sequence.js';
 
 /** One ECS document: nested objects, dotted keys, or a mix of both. */

@@ -1,25 +1,52 @@
 /**
  * Prefilter hints: what an event must look like for a query to possibly use it, derived from the
- * AST so the detection engine can index rules by event category and process name and run only
- * the rules an event can fire.
+ * AST so the detection engine can index rules by event category, process name, event type and
+ * event action, and run only the rules an event can fire.
  *
  * Invariant: the hints over-approximate. An event the query could match (or, for a sequence, could
  * use in any step, missing step or `until`) always passes: it has one of the `categories` (unless
- * null) and a lower-cased `process.name` value in `processNames` (unless null). A hint is only
- * derived from a condition that every match requires: a top-level conjunct (through `and`, or on
- * both sides of an `or`) that compares `process.name` with literal strings by `==`, `:`, `like`,
- * `like~`, `in` or `in~`, without wildcards. Anything else gives null (no restriction).
+ * null), and for each of `process.name`, `event.type` and `event.action` whose hint is not null,
+ * a lower-cased value that equals one of the hint's `exact` values or starts with one of its
+ * `prefixes`. A hint is only derived from a condition that every match requires: a top-level
+ * conjunct (through `and`, or on both sides of an `or`) that compares the field with literal
+ * strings by `==`, `:`, `like`, `like~`, `in` or `in~`. A pattern whose only wildcard is one
+ * trailing `*` gives a prefix; any other wildcard gives null (no restriction), as does anything
+ * else.
  */
 
 import type { EventQuery, Expr, Query } from './ast.js';
 import { hasWildcard } from './wildcard.js';
 
+/** Lower-cased values a field must have: one of `exact`, or one starting with a prefix. */
+export interface ValueHint {
+  exact: readonly string[];
+  prefixes: readonly string[];
+}
+
 export interface PrefilterHints {
   /** Event categories the query can match; null when `any` appears. */
   categories: readonly string[] | null;
-  /** Lower-cased `process.name` values the query requires; null when it requires none. */
-  processNames: readonly string[] | null;
+  /** The `process.name` values the query requires; null when it requires none. */
+  processNames: ValueHint | null;
+  /** The `event.type` values the query requires; null when it requires none. */
+  eventTypes: ValueHint | null;
+  /** The `event.action` values the query requires; null when it requires none. */
+  eventActions: ValueHint | null;
 }
+
+/** What the engine reads from an event to test it against hints, every string lower-cased. */
+export interface EventFacts {
+  categories: readonly string[];
+  processNames: readonly string[];
+  eventTypes: readonly string[];
+  eventActions: readonly string[];
+}
+
+const HINTED_FIELDS = {
+  processNames: ['process', 'name'],
+  eventTypes: ['event', 'type'],
+  eventActions: ['event', 'action'],
+} as const;
 
 /** Derives the hints of a parsed query. */
 export function derivePrefilterHints(query: Query): PrefilterHints {
@@ -29,10 +56,14 @@ export function derivePrefilterHints(query: Query): PrefilterHints {
       : [...query.body.steps, ...(query.body.until === null ? [] : [query.body.until])].map(
           (step) => step.query,
         );
+  const hintFor = (field: readonly string[]) =>
+    unionHintsOrNull(eventQueries.map((event) => requiredValues(event.condition, field)));
 
   return {
     categories: unionOrNull(eventQueries.map((event) => event.category)),
-    processNames: unionListsOrNull(eventQueries.map((event) => requiredNames(event.condition))),
+    processNames: hintFor(HINTED_FIELDS.processNames),
+    eventTypes: hintFor(HINTED_FIELDS.eventTypes),
+    eventActions: hintFor(HINTED_FIELDS.eventActions),
   };
 }
 
@@ -41,56 +72,104 @@ function unionOrNull(values: readonly (string | null)[]): string[] | null {
   return [...new Set(values as string[])];
 }
 
-function unionListsOrNull(lists: readonly (string[] | null)[]): string[] | null {
-  if (lists.some((list) => list === null)) return null;
-  return [...new Set(lists.flat() as string[])];
+function unionHintsOrNull(hints: readonly (ValueHint | null)[]): ValueHint | null {
+  if (hints.some((hint) => hint === null)) return null;
+  return (hints as ValueHint[]).reduce(union, { exact: [], prefixes: [] });
 }
 
-/** The process names a condition requires (lower-cased), or null when it requires none. */
-export function requiredNames(condition: Expr): string[] | null {
+function union(left: ValueHint, right: ValueHint): ValueHint {
+  return {
+    exact: [...new Set([...left.exact, ...right.exact])],
+    prefixes: [...new Set([...left.prefixes, ...right.prefixes])],
+  };
+}
+
+function size(hint: ValueHint): number {
+  return hint.exact.length + hint.prefixes.length;
+}
+
+/**
+ * The values of `field` a condition requires (lower-cased), or null when it requires none. Of
+ * two required conjuncts the one with fewer alternatives is kept.
+ */
+export function requiredValues(condition: Expr, field: readonly string[]): ValueHint | null {
   switch (condition.type) {
     case 'Logical': {
-      const left = requiredNames(condition.left);
-      const right = requiredNames(condition.right);
-      if (condition.op === 'or')
-        return left === null || right === null ? null : [...left, ...right];
+      const left = requiredValues(condition.left, field);
+      const right = requiredValues(condition.right, field);
+      if (condition.op === 'or') return left === null || right === null ? null : union(left, right);
       if (left === null) return right;
       if (right === null) return left;
-      return left.length <= right.length ? left : right;
+      return size(left) <= size(right) ? left : right;
     }
     case 'Comparison':
       if (condition.op !== '==') return null;
       return (
-        namesFromLiterals(condition.left, [condition.right]) ??
-        namesFromLiterals(condition.right, [condition.left])
+        exactValues(condition.left, [condition.right], field) ??
+        exactValues(condition.right, [condition.left], field)
       );
     case 'Match':
       if (condition.op === 'regex') return null;
-      return namesFromLiterals(condition.left, condition.patterns);
+      return patternValues(condition.left, condition.patterns, field);
     case 'In':
-      return condition.negated ? null : namesFromLiterals(condition.left, condition.values);
+      return condition.negated ? null : exactValues(condition.left, condition.values, field);
     default:
       return null;
   }
 }
 
-function namesFromLiterals(field: Expr, values: readonly Expr[]): string[] | null {
-  if (!isProcessName(field)) return null;
-  const names: string[] = [];
+/** `==` and `in`: the literals are values, a `*` in them is a plain character. */
+function exactValues(
+  left: Expr,
+  values: readonly Expr[],
+  field: readonly string[],
+): ValueHint | null {
+  if (!isField(left, field)) return null;
+  const exact: string[] = [];
   for (const value of values) {
     if (value.type !== 'Literal' || typeof value.value !== 'string') return null;
-    if (hasWildcard(value.value)) return null;
-    names.push(value.value.toLowerCase());
+    exact.push(value.value.toLowerCase());
   }
-  return names;
+  return { exact, prefixes: [] };
 }
 
-function isProcessName(expr: Expr): boolean {
+/** `:` and `like`: a pattern is a value, a prefix (`abc*`), or no restriction. */
+function patternValues(
+  left: Expr,
+  patterns: readonly Expr[],
+  field: readonly string[],
+): ValueHint | null {
+  if (!isField(left, field)) return null;
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern.type !== 'Literal' || typeof pattern.value !== 'string') return null;
+    const text = pattern.value.toLowerCase();
+    if (!hasWildcard(text)) {
+      exact.push(text);
+      continue;
+    }
+    const prefix = text.slice(0, -1);
+    if (!text.endsWith('*') || prefix === '' || hasWildcard(prefix)) return null;
+    prefixes.push(prefix);
+  }
+  return { exact, prefixes };
+}
+
+function isField(expr: Expr, field: readonly string[]): boolean {
   return (
     expr.type === 'Field' &&
-    expr.path.length === 2 &&
-    expr.path[0] === 'process' &&
-    expr.path[1] === 'name'
+    expr.path.length === field.length &&
+    expr.path.every((part, index) => part === field[index])
+  );
+}
+
+/** Whether one of `values` (lower-cased) satisfies `hint`; a null hint takes anything. */
+export function passesValueHint(hint: ValueHint | null, values: readonly string[]): boolean {
+  if (hint === null) return true;
+  return values.some(
+    (value) =>
+      hint.exact.includes(value) || hint.prefixes.some((prefix) => value.startsWith(prefix)),
   );
 }
 
@@ -98,14 +177,13 @@ function isProcessName(expr: Expr): boolean {
  * True when an event passes the hints: the engine-side half of the contract, exported so tests
  * and the detection engine share one definition.
  */
-export function passesHints(
-  hints: PrefilterHints,
-  eventCategories: readonly string[],
-  eventProcessNames: readonly string[],
-): boolean {
-  if (hints.categories !== null && !eventCategories.some((c) => hints.categories?.includes(c))) {
+export function passesHints(hints: PrefilterHints, event: EventFacts): boolean {
+  if (hints.categories !== null && !event.categories.some((c) => hints.categories?.includes(c))) {
     return false;
   }
-  if (hints.processNames === null) return true;
-  return eventProcessNames.some((name) => hints.processNames?.includes(name.toLowerCase()));
+  return (
+    passesValueHint(hints.processNames, event.processNames) &&
+    passesValueHint(hints.eventTypes, event.eventTypes) &&
+    passesValueHint(hints.eventActions, event.eventActions)
+  );
 }

@@ -62,7 +62,7 @@ export function mapExec(envelope: EsEnvelope, exec: unknown, context: MappingCon
   observeProcess(before, envelope.timeMs, context);
   const image = processFieldsOf(target, scope);
   addExecFields(image, event.args, event.cwd);
-  table.recordExec(before.auditToken, sightingOf(target, image, scope), envelope.timeMs);
+  table.recordExec(before.auditToken, sightingOf(target, image, context), envelope.timeMs);
 
   const parentEntry = parentToken === undefined ? undefined : table.get(parentToken);
   const process = eventProcessOf(image, target);
@@ -83,7 +83,7 @@ export function mapFork(envelope: EsEnvelope, fork: unknown, context: MappingCon
     const inherited = forkerEntry.fields[key];
     if (inherited !== undefined) childFields[key] = inherited;
   }
-  table.observe(sightingOf(child, childFields, scope), envelope.timeMs);
+  table.observe(sightingOf(child, childFields, context), envelope.timeMs);
 
   const process = eventProcessOf(childFields, child);
   process['parent'] = parentFieldsOf(forker.auditToken, child.ppid, forkerEntry, scope);
@@ -124,22 +124,28 @@ function observeProcess(process: EsProcess, timeMs: number, context: MappingCont
   const known = context.table.get(process.auditToken);
   if (known !== undefined) return known;
   const fields = processFieldsOf(process, context.scope);
-  return context.table.observe(sightingOf(process, fields, context.scope), timeMs);
+  return context.table.observe(sightingOf(process, fields, context), timeMs);
 }
 
-function sightingOf(process: EsProcess, fields: EcsDocument, scope: EntityIdScope) {
+/** A sighting of `process`, whose `fields` (from `processFieldsOf`) hold its entity id. */
+function sightingOf(process: EsProcess, fields: EcsDocument, context: MappingContext) {
   const { pid, pidversion } = process.auditToken;
   const sighting: ProcessSighting = {
-    entityId: entityIdOf(scope, pid, pidversion),
+    entityId: fields['entity_id'] as string,
     pid,
     pidversion,
     fields,
   };
   const parent = process.parentToken;
-  if (parent !== undefined) {
-    sighting.parentEntityId = entityIdOf(scope, parent.pid, parent.pidversion);
-  }
+  if (parent !== undefined) sighting.parentEntityId = entityIdFor(parent, context);
   return sighting;
+}
+
+/** The entity id of the image `token` names: the table's when it holds the image (most do). */
+function entityIdFor(token: AuditToken, context: MappingContext): string {
+  return (
+    context.table.get(token)?.entityId ?? entityIdOf(context.scope, token.pid, token.pidversion)
+  );
 }
 
 /**

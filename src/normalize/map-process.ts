@@ -33,15 +33,19 @@ const ID_OBJECTS = new SharedParts<number>();
 const CODE_SIGNATURES = new SharedParts<string>();
 const HASHES = new SharedParts<string>();
 const TERMINALS = new SharedParts<number>();
+const GROUP_LEADERS = new SharedParts<number>();
+/** An executable path and its name, one pair per path (see `imageNamesOf`). */
+const IMAGE_NAMES = new SharedParts<string, { executable: string; name: string }>();
 
 /** The ECS fields of one image, without `parent` and `Ext` (the table stores exactly these). */
 export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDocument {
   const token = process.auditToken;
+  const image = imageNamesOf(process.executablePath);
   const fields: EcsDocument = {
     pid: token.pid,
     entity_id: entityIdOf(scope, token.pid, token.pidversion),
-    name: baseName(process.executablePath),
-    executable: process.executablePath,
+    name: image.name,
+    executable: image.executable,
   };
 
   if (process.startTime !== undefined) fields['start'] = process.startTime;
@@ -52,7 +56,9 @@ export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDo
   }
   addIdentityFields(fields, token);
 
-  if (process.groupId !== undefined) fields['group_leader'] = { pid: process.groupId };
+  const groupId = process.groupId;
+  if (groupId !== undefined)
+    fields['group_leader'] = GROUP_LEADERS.get(groupId, () => ({ pid: groupId }));
   fields['interactive'] = process.tty !== undefined;
   const rdev = process.tty?.rdev;
   if (rdev !== undefined)
@@ -104,12 +110,21 @@ export function effectiveParentOf(
   self: EcsDocument,
   scope: EntityIdScope,
 ): EcsDocument {
-  const entityId = entityIdOf(scope, token.pid, token.pidversion);
+  const entityId = entry?.entityId ?? entityIdOf(scope, token.pid, token.pidversion);
   const known = entry?.fields ?? (self['entity_id'] === entityId ? self : undefined);
   const fields: EcsDocument = { pid: token.pid, entity_id: entityId };
   copyString(known, 'name', fields);
   copyString(known, 'executable', fields);
   return fields;
+}
+
+/**
+ * `{executable, name}` of a path. The table holds the fields of tens of thousands of images that
+ * run the same few programs; sharing one copy of each path and name keeps them out of every
+ * entry (each message brings its own copy of the path).
+ */
+function imageNamesOf(path: string): { executable: string; name: string } {
+  return IMAGE_NAMES.get(path, () => ({ executable: path, name: baseName(path) }));
 }
 
 function addIdentityFields(fields: EcsDocument, token: AuditToken): void {

@@ -42,7 +42,6 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   const host = options.host ?? describeLocalHost();
   const scope: EntityIdScope = {
     hostKey: host.id ?? host.hostname,
-    cache: new Map(),
     ...(host.bootId === undefined ? {} : { bootId: host.bootId }),
   };
   const context: MappingContext = { table: options.table, scope, host: hostFieldsOf(host) };

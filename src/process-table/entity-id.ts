@@ -17,24 +17,18 @@
 export interface EntityIdScope {
   hostKey: string;
   bootId?: string;
-  /** Ids already made, by packed (pid, pidversion); each event asks for the same few again. */
-  cache?: Map<number, string>;
 }
 
-/** Past this many cached ids the cache starts over (a bound, not a tuning knob). */
-const MAX_CACHED_IDS = 65_536;
-
-/** The entity id of the process image (pid, pidversion) on `scope`'s host and boot. */
+/**
+ * The entity id of the process image (pid, pidversion) on `scope`'s host and boot. Callers look
+ * known images up in the process table, which holds their ids, so this runs about once per image.
+ */
 export function entityIdOf(scope: EntityIdScope, pid: number, pidversion: number): string {
-  const key = pid * 0x1_0000_0000 + pidversion;
-  const cached = scope.cache?.get(key);
-  if (cached !== undefined) return cached;
-
   const boot = scope.bootId === undefined ? '' : `${scope.bootId}-`;
-  const id = Buffer.from(`${scope.hostKey}-${boot}${pid}-${pidversion}`).toString('base64');
-  if (scope.cache !== undefined) {
-    if (scope.cache.size >= MAX_CACHED_IDS) scope.cache.clear();
-    scope.cache.set(key, id);
-  }
-  return id;
+  const prefix = `${scope.hostKey}-${boot}`;
+  const text = `${prefix}${pid}-${pidversion}`;
+  // For ASCII text its UTF-8 bytes are its Latin-1 bytes, and btoa encodes those without a Buffer.
+  return PRINTABLE_ASCII.test(prefix) ? btoa(text) : Buffer.from(text).toString('base64');
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

@@ -13,7 +13,8 @@
  * seen in any update, so a replay of last week's recording expires exactly as the live agent did.
  * When the table holds more than `maxEntries`, the oldest-inserted entry is evicted and counted.
  * The expiry queue holds only (entity id, exit time) pairs, never entries, so an entry evicted
- * before its time to live is gone at once rather than kept alive by the queue until then.
+ * before its time to live is gone at once rather than kept alive by the queue until then; pairs
+ * of entries gone are pruned once the queue outgrows twice the table.
  * Accepted edge: eviction is by insertion, not by use, so under a flood of more than `maxEntries`
  * live processes a long-lived one (launchd) can be evicted while still running; its children
  * then show a parent with a pid and entity id but no name. Live Macs run a few thousand
@@ -151,7 +152,7 @@ class BoundedProcessTable implements ProcessTable {
   /** Entries in insertion order (eviction order); some may be gone already. */
   private insertedQueue = new Fifo<MutableEntry>();
   /** Exits in exit order (expiry order); some of these entries may be gone already. */
-  private exitedQueue = new Fifo<ExitRecord>();
+  private exitedQueue = new ExitQueue();
   private seeded = new Map<number, SeedProcess>();
   private entityIdFor: EntityIdFor | undefined;
   private nowMs = Number.NEGATIVE_INFINITY;
@@ -195,7 +196,12 @@ class BoundedProcessTable implements ProcessTable {
     const entry = typeof process === 'string' ? this.byEntityId.get(process) : this.lookup(process);
     if (entry === undefined || entry.exitedAtMs !== undefined) return;
     entry.exitedAtMs = eventTimeMs;
-    this.exitedQueue.push({ entityId: entry.entityId, exitedAtMs: eventTimeMs });
+    this.exitedQueue.push(entry.entityId, eventTimeMs);
+    // Exits of entries evicted since linger until their time to live passes; under a flood of
+    // short processes that is many times the table, so the queue is pruned to the table's size.
+    if (this.exitedQueue.size > 2 * this.byEntityId.size + 1024) {
+      this.exitedQueue.retain((entityId, exitedAtMs) => this.isHeldExit(entityId, exitedAtMs));
+    }
   }
 
   get(key: ProcessKey): ProcessEntry | undefined {
@@ -299,23 +305,76 @@ class BoundedProcessTable implements ProcessTable {
     this.nowMs = eventTimeMs;
 
     const cutoffMs = this.nowMs - this.exitedTtlMs;
-    for (let exit = this.exitedQueue.peek(); exit !== undefined; exit = this.exitedQueue.peek()) {
-      if (exit.exitedAtMs >= cutoffMs) break;
-      this.exitedQueue.shift();
-      // Still held and still the image that exited then (not evicted, not seen again since).
-      const entry = this.byEntityId.get(exit.entityId);
-      if (entry !== undefined && entry.exitedAtMs === exit.exitedAtMs) {
+    const queue = this.exitedQueue;
+    while (queue.size > 0 && queue.headTimeMs() < cutoffMs) {
+      const exitedAtMs = queue.headTimeMs();
+      const entityId = queue.shift();
+      const entry = entityId === undefined ? undefined : this.byEntityId.get(entityId);
+      if (entry !== undefined && entry.exitedAtMs === exitedAtMs) {
         this.remove(entry);
         this.expired += 1;
       }
     }
   }
+
+  /** Whether the image that exited then is still held (not evicted, not seen again since). */
+  private isHeldExit(entityId: string, exitedAtMs: number): boolean {
+    return this.byEntityId.get(entityId)?.exitedAtMs === exitedAtMs;
+  }
 }
 
-/** An exit waiting for its time to live to pass. */
-interface ExitRecord {
-  entityId: string;
-  exitedAtMs: number;
+/**
+ * Exits waiting for their time to live to pass: (entity id, exit time) pairs in exit order, kept
+ * in two arrays rather than as an object per exit (the times array holds plain doubles), since a
+ * busy host has tens of thousands of them pending and each object would be garbage-collector work.
+ */
+class ExitQueue {
+  private ids: (string | undefined)[] = [];
+  private times: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.ids.length - this.head;
+  }
+
+  push(entityId: string, exitedAtMs: number): void {
+    this.ids.push(entityId);
+    this.times.push(exitedAtMs);
+  }
+
+  /** The exit time at the head; only meaningful while `size > 0`. */
+  headTimeMs(): number {
+    return this.times[this.head] ?? Number.POSITIVE_INFINITY;
+  }
+
+  shift(): string | undefined {
+    const entityId = this.ids[this.head];
+    this.ids[this.head] = undefined;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.ids.length) this.compact(() => true);
+    return entityId;
+  }
+
+  /** Keeps only the pairs `keep` accepts, in order. */
+  retain(keep: (entityId: string, exitedAtMs: number) => boolean): void {
+    this.compact(keep);
+  }
+
+  private compact(keep: (entityId: string, exitedAtMs: number) => boolean): void {
+    const ids: string[] = [];
+    const times: number[] = [];
+    for (let index = this.head; index < this.ids.length; index += 1) {
+      const entityId = this.ids[index];
+      const exitedAtMs = this.times[index] ?? 0;
+      if (entityId !== undefined && keep(entityId, exitedAtMs)) {
+        ids.push(entityId);
+        times.push(exitedAtMs);
+      }
+    }
+    this.ids = ids;
+    this.times = times;
+    this.head = 0;
+  }
 }
 
 /**

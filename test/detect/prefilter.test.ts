@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildRuleIndex } from '../../src/detect/prefilter.js';
+import type { PrefilterHints, ValueHint } from '../../src/eql/index.js';
 import type { EcsDocument } from '../../src/shared/types.js';
 
-const HINTS = [
-  { categories: ['process'], processNames: ['mount_smbfs'] },
-  { categories: ['process'], processNames: null },
-  { categories: null, processNames: ['curl', 'wget'] },
-  { categories: ['network'], processNames: null },
-  { categories: null, processNames: null },
-  { categories: ['process', 'file'], processNames: ['curl'] },
+const exact = (...values: string[]): ValueHint => ({ exact: values, prefixes: [] });
+
+function hint(
+  categories: string[] | null,
+  processNames: ValueHint | null,
+  more: Partial<PrefilterHints> = {},
+): PrefilterHints {
+  return { categories, processNames, eventTypes: null, eventActions: null, ...more };
+}
+
+const HINTS: PrefilterHints[] = [
+  hint(['process'], exact('mount_smbfs')),
+  hint(['process'], null),
+  hint(null, exact('curl', 'wget')),
+  hint(['network'], null),
+  hint(null, null),
+  hint(['process', 'file'], exact('curl')),
+  hint(['process'], { exact: [], prefixes: ['python'] }),
+  hint(['process'], null, { eventTypes: exact('start', 'process_started') }),
+  hint(['process'], exact('curl'), { eventActions: { exact: ['exec'], prefixes: ['fork'] } }),
 ];
 
 describe('buildRuleIndex', () => {
@@ -37,11 +51,51 @@ describe('buildRuleIndex', () => {
       { event: { category: 'process' }, process: { name: ['ls', 'curl'] } },
       [1, 2, 4, 5],
     ],
+    [
+      'a name that starts with an indexed prefix',
+      { event: { category: 'process' }, process: { name: 'Python3.11' } },
+      [1, 4, 6],
+    ],
+    [
+      'a start event of curl exec',
+      {
+        event: { category: ['process'], type: ['START'], action: 'exec' },
+        process: { name: 'curl' },
+      },
+      [1, 2, 4, 5, 7, 8],
+    ],
+    [
+      'an end event of curl exit',
+      { event: { category: ['process'], type: ['end'], action: 'end' }, process: { name: 'curl' } },
+      [1, 2, 4, 5],
+    ],
+    [
+      'a fork event, by action prefix',
+      {
+        event: { category: ['process'], type: ['start'], action: 'fork_child' },
+        process: { name: 'curl' },
+      },
+      [1, 2, 4, 5, 7, 8],
+    ],
   ])('keeps the rules that may match %s', (_label, event, want) => {
     const index = buildRuleIndex(HINTS);
 
     const got = index.candidates(event);
 
     expect(got).toEqual(want);
+  });
+
+  it('gives the same candidates from its cache as from a fresh lookup', () => {
+    const index = buildRuleIndex(HINTS);
+    const start = { event: { category: 'process', type: 'start' }, process: { name: 'curl' } };
+    const end = { event: { category: 'process', type: 'end' }, process: { name: 'curl' } };
+
+    const got = [index.candidates(start), index.candidates(end), index.candidates(start)];
+
+    expect(got).toEqual([
+      [1, 2, 4, 5, 7],
+      [1, 2, 4, 5],
+      [1, 2, 4, 5, 7],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import {
   evaluateWithInterpreter,
   passesHints,
   type EqlEvent,
+  type ValueHint,
 } from '../../src/eql/index.js';
 import { wildcardMatches } from '../../src/eql/interpreter.js';
 import { compileLuceneRegex, translateLuceneRegex } from '../../src/eql/lucene-regex.js';
@@ -254,6 +255,8 @@ const eventArbitrary = fc
   .record(
     {
       category: fc.constantFrom('process', 'network', ['process', 'file']),
+      type: fc.constantFrom('start', 'START', 'end', ['start', 'change'], ['info']),
+      action: fc.constantFrom('exec', 'Exec', 'fork', 'executed'),
       name: fieldValue,
       args: fieldValue,
       pid: fieldValue,
@@ -262,22 +265,26 @@ const eventArbitrary = fc
     },
     { requiredKeys: ['category', 'shape'] },
   )
-  .map(({ category, name, args, pid, parentName, shape }) => {
+  .map(({ category, type, action, name, args, pid, parentName, shape }) => {
+    const event: Record<string, unknown> = { category };
+    if (type !== undefined) event['type'] = type;
+    if (action !== undefined) event['action'] = action;
     const process: Record<string, unknown> = {};
     if (name !== undefined) process['name'] = name;
     if (args !== undefined) process['args'] = args;
     if (pid !== undefined) process['pid'] = pid;
     const parent = parentName === undefined ? undefined : { name: parentName };
     if (shape === 'nested') {
-      return { event: { category }, process: { ...process, parent } } as EqlEvent;
+      return { event, process: { ...process, parent } } as EqlEvent;
     }
     if (shape === 'dotted') {
-      const dotted: Record<string, unknown> = { 'event.category': category };
+      const dotted: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(event)) dotted[`event.${key}`] = value;
       for (const [key, value] of Object.entries(process)) dotted[`process.${key}`] = value;
       if (parent !== undefined) dotted['process.parent.name'] = parent.name;
       return dotted as EqlEvent;
     }
-    return { event: { category }, process, 'process.parent': parent } as EqlEvent;
+    return { event, process, 'process.parent': parent } as EqlEvent;
   });
 
 const fieldText = fc.constantFrom(
@@ -352,77 +359,109 @@ describe('compiled queries', () => {
   });
 
   it('never have an event excluded by their prefilter hints that they match', () => {
-    const nameQuery = fc
+    const hintedField = fc.constantFrom(
+      { field: 'process.name', values: [...NAMES, 'b*', 'Cu*', 'mount_*'] },
+      { field: 'event.type', values: ['start', 'Start', 'end', 'st*', 'info'] },
+      { field: 'event.action', values: ['exec', 'EXEC', 'fork', 'exec*', 'ex*'] },
+    );
+    const hintedQuery = fc
       .tuple(
         fc.constantFrom('process', 'network'),
+        hintedField,
         fc.constantFrom('==', ':', 'like', 'like~', 'in', 'in~'),
-        fc.array(fc.constantFrom(...NAMES), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
         predicateText,
         fc.constantFrom('and', 'or'),
       )
-      .map(([category, op, names, rest, join]) => {
-        const values = names.map((name) => JSON.stringify(name));
-        const list = op.startsWith('in') ? `(${values.join(', ')})` : (values[0] ?? '""');
-        return `${category} where process.name ${op} ${list} ${join} ${rest}`;
+      .map(([category, { field, values }, op, picks, rest, join]) => {
+        const literals = picks.map((pick) => JSON.stringify(values[pick % values.length]));
+        const list = op.startsWith('in') ? `(${literals.join(', ')})` : (literals[0] ?? '""');
+        return `${category} where ${field} ${op} ${list} ${join} ${rest}`;
       });
 
     fc.assert(
       fc.property(
-        nameQuery,
+        hintedQuery,
         fc.array(eventArbitrary, { minLength: 1, maxLength: 8 }),
         (text, events) => {
           const compiled = compileQuery(text);
           if (compiled.kind !== 'event') return;
 
           for (const event of events.filter((candidate) => compiled.matches(candidate))) {
-            const categories = [readPath(event, 'event.category')].flat().map(String);
-            const names = [readPath(event, 'process.name')]
-              .flat()
-              .filter((name): name is string => typeof name === 'string');
-            expect(passesHints(compiled.hints, categories, names)).toBe(true);
+            expect(passesHints(compiled.hints, factsOf(event))).toBe(true);
           }
         },
       ),
-      { numRuns: 600 },
+      { numRuns: 800 },
     );
   });
 
+  const exact = (...values: string[]) => ({ exact: values, prefixes: [] });
+  const hints = (
+    categories: string[] | null,
+    processNames: ValueHint | null,
+    more: { eventTypes?: ValueHint; eventActions?: ValueHint } = {},
+  ) => ({
+    categories,
+    processNames,
+    eventTypes: more.eventTypes ?? null,
+    eventActions: more.eventActions ?? null,
+  });
+
   it.each([
-    ['process where process.name == "Bash"', ['process'], ['bash']],
+    ['process where process.name == "Bash"', hints(['process'], exact('bash'))],
     [
       'process where process.name : ("curl", "WGET") and process.args : "*"',
-      ['process'],
-      ['curl', 'wget'],
+      hints(['process'], exact('curl', 'wget')),
     ],
     [
       'process where process.name in ("a", "b") or process.name like~ "c"',
-      ['process'],
-      ['a', 'b', 'c'],
+      hints(['process'], exact('a', 'b', 'c')),
     ],
-    ['process where process.name : "ba*"', ['process'], null],
-    ['process where not process.name == "bash"', ['process'], null],
-    ['process where process.name == "a" or process.pid == 1', ['process'], null],
-    ['any where process.name == "a"', null, ['a']],
+    [
+      'process where process.name : ("Python*", "perl") ',
+      hints(['process'], { exact: ['perl'], prefixes: ['python'] }),
+    ],
+    ['process where process.name == "ba*"', hints(['process'], exact('ba*'))],
+    ['process where process.name : "*sh"', hints(['process'], null)],
+    ['process where process.name : "b?sh*"', hints(['process'], null)],
+    ['process where process.name : "*"', hints(['process'], null)],
+    ['process where not process.name == "bash"', hints(['process'], null)],
+    ['process where process.name == "a" or process.pid == 1', hints(['process'], null)],
+    ['any where process.name == "a"', hints(null, exact('a'))],
+    [
+      'process where event.type in ("start", "process_started") and event.action == "Exec"',
+      hints(['process'], null, {
+        eventTypes: exact('start', 'process_started'),
+        eventActions: exact('exec'),
+      }),
+    ],
+    [
+      'process where event.type : "start" or event.type == "end"',
+      hints(['process'], null, { eventTypes: exact('start', 'end') }),
+    ],
+    ['process where event.type != "end"', hints(['process'], null)],
     [
       'sequence [process where process.name == "a"] [network where process.name : "b"]',
-      ['process', 'network'],
-      ['a', 'b'],
+      hints(['process', 'network'], exact('a', 'b')),
+    ],
+    [
+      'sequence [process where event.action == "exec"] [process where event.action == "fork"]',
+      hints(['process'], null, { eventActions: exact('exec', 'fork') }),
     ],
     [
       'sequence with maxspan=1m [process where process.name == "a"] ![file where true]',
-      ['process', 'file'],
-      null,
+      hints(['process', 'file'], null),
     ],
     [
       'sequence [process where process.name == "a"] [process where process.name == "b"] ' +
         'until [any where true]',
-      null,
-      null,
+      hints(null, null),
     ],
-  ])('derive hints for %s', (text, categories, processNames) => {
+  ])('derive hints for %s', (text, want) => {
     const got = compileQuery(text).hints;
 
-    expect(got).toEqual({ categories, processNames });
+    expect(got).toEqual(want);
   });
 });
 
@@ -524,10 +563,25 @@ describe('the seed rule, "Attempt to Mount SMB Share via Command Line"', () => {
 
     expect(got).toEqual({
       categories: ['process'],
-      processNames: ['mount_smbfs', 'open', 'mount', 'osascript'],
+      processNames: { exact: ['mount_smbfs', 'open', 'mount', 'osascript'], prefixes: [] },
+      eventTypes: { exact: ['start', 'process_started'], prefixes: [] },
+      eventActions: null,
     });
   });
 });
+
+/** The hinted fields of an event, as the detection engine reads them. */
+function factsOf(event: EqlEvent) {
+  const strings = (path: string) =>
+    [readPath(event, path)].flat().filter((value): value is string => typeof value === 'string');
+  const lowerCased = (path: string) => strings(path).map((value) => value.toLowerCase());
+  return {
+    categories: strings('event.category'),
+    processNames: lowerCased('process.name'),
+    eventTypes: lowerCased('event.type'),
+    eventActions: lowerCased('event.action'),
+  };
+}
 
 function readPath(event: EqlEvent, path: string): unknown {
   return compileFieldReader(path.split('.'))(event);

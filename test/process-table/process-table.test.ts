@@ -144,6 +144,23 @@ describe('createProcessTable', () => {
     expect(got).toEqual([undefined, { size: 1, evicted: 2, expired: 0 }]);
   });
 
+  it('still expires every held exit after pruning the exits of evicted entries', () => {
+    const table = createProcessTable({ maxEntries: 100, exitedTtlMs: 60_000 });
+    // 9,800 exits: the queue is pruned many times, the last time by the very last exit.
+    for (let index = 0; index < 9_800; index += 1) {
+      table.observe(sighting(1000 + index, index), T0_MS + index);
+      table.recordExit({ pid: 1000 + index, pidversion: index }, T0_MS + index);
+    }
+    const held = table.stats();
+
+    table.observe(sighting(1, 1), T0_MS + 9_800 + 60_000);
+
+    expect([held, table.stats()]).toEqual([
+      { size: 100, evicted: 9_700, expired: 0 },
+      { size: 1, evicted: 9_700, expired: 100 },
+    ]);
+  });
+
   it('evicts the oldest entries past maxEntries and counts them', () => {
     const table = createProcessTable({ maxEntries: 3 });
 
