@@ -88,9 +88,8 @@ function quoteValueLikeIntegers(line: string): string {
     const start = line.charCodeAt(run.start - 1) === MINUS ? run.start - 1 : run.start;
     if (!startsValue(line, start) || endsFractionOrExponent(line, end)) continue;
 
-    const digits = line.slice(start, end);
-    if (Number.isSafeInteger(Number(digits))) continue;
-    result += `${line.slice(copiedUpTo, start)}"${digits}"`;
+    if (!isUnsafeIntegerText(line, run.start, end)) continue;
+    result += `${line.slice(copiedUpTo, start)}"${line.slice(start, end)}"`;
     copiedUpTo = end;
   }
   return copiedUpTo === 0 ? line : result + line.slice(copiedUpTo);
@@ -117,6 +116,23 @@ function nextLongDigitRun(line: string, from: number): { start: number; end: num
   }
   return undefined;
 }
+
+/** `Number.MAX_SAFE_INTEGER` in decimal: 16 digits. */
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Whether the digits line[start, end) (a run of at least 16, sign excluded) are an integer
+ * beyond 2^53 - 1, by length and then by text, without converting them. A run with a leading
+ * zero is no JSON number: it is left for the parser to reject.
+ */
+function isUnsafeIntegerText(line: string, start: number, end: number): boolean {
+  if (line.charCodeAt(start) === ZERO) return false;
+  const length = end - start;
+  if (length !== MAX_SAFE_DIGITS.length) return length > MAX_SAFE_DIGITS.length;
+  return line.slice(start, end) > MAX_SAFE_DIGITS;
+}
+
+const ZERO = 0x30;
 
 function isDigit(char: number): boolean {
   return char >= 0x30 && char <= 0x39;
@@ -164,7 +180,8 @@ function quoteUnsafeIntegers(line: string): string {
 
     const start = match.index;
     const end = start + match[0].length;
-    if (isWholeInteger(line, start, end) && !Number.isSafeInteger(Number(match[0]))) {
+    const digitsStart = line.charCodeAt(start) === MINUS ? start + 1 : start;
+    if (isWholeInteger(line, start, end) && isUnsafeIntegerText(line, digitsStart, end)) {
       result += `${line.slice(copiedUpTo, start)}"${match[0]}"`;
       copiedUpTo = end;
     }

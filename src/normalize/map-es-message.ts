@@ -39,6 +39,7 @@ import {
 import {
   effectiveParentOf,
   addExecFields,
+  idObjectOf,
   parentFieldsOf,
   processFieldsOf,
 } from './map-process.js';
@@ -188,7 +189,7 @@ function eventDocument(
     event,
     host: context.host,
     process,
-    user: { id: String(token.euid) },
-    group: { id: String(token.egid) },
+    user: idObjectOf(token.euid),
+    group: idObjectOf(token.egid),
   };
 }

@@ -52,17 +52,19 @@ export function processFieldsOf(process: EsProcess, scope: EntityIdScope): EcsDo
   fields['code_signature'] = sharedCodeSignatureOf(process);
   const cdhash = process.cdhash;
   if (cdhash !== undefined) {
-    fields['hash'] = HASHES.get(cdhash, () => ({ cdhash: cdhash.toLowerCase() }));
+    fields['hash'] = HASHES.find(cdhash) ?? HASHES.add(cdhash, { cdhash: cdhash.toLowerCase() });
   }
   addIdentityFields(fields, token);
 
   const groupId = process.groupId;
   if (groupId !== undefined)
-    fields['group_leader'] = GROUP_LEADERS.get(groupId, () => ({ pid: groupId }));
+    fields['group_leader'] =
+      GROUP_LEADERS.find(groupId) ?? GROUP_LEADERS.add(groupId, { pid: groupId });
   fields['interactive'] = process.tty !== undefined;
   const rdev = process.tty?.rdev;
   if (rdev !== undefined)
-    fields['tty'] = TERMINALS.get(rdev, () => ({ char_device: charDeviceOf(rdev) }));
+    fields['tty'] =
+      TERMINALS.find(rdev) ?? TERMINALS.add(rdev, { char_device: charDeviceOf(rdev) });
   return fields;
 }
 
@@ -124,7 +126,9 @@ export function effectiveParentOf(
  * entry (each message brings its own copy of the path).
  */
 function imageNamesOf(path: string): { executable: string; name: string } {
-  return IMAGE_NAMES.get(path, () => ({ executable: path, name: baseName(path) }));
+  return (
+    IMAGE_NAMES.find(path) ?? IMAGE_NAMES.add(path, { executable: path, name: baseName(path) })
+  );
 }
 
 function addIdentityFields(fields: EcsDocument, token: AuditToken): void {
@@ -139,16 +143,16 @@ function keyPart(value: string | undefined): string {
   return value === undefined ? '-' : `${value.length}:${value}`;
 }
 
-/** `{id: "501"}`: ECS user and group ids are decimal strings. */
-function idObjectOf(id: number): EcsDocument {
-  return ID_OBJECTS.get(id, () => ({ id: String(id) }));
+/** `{id: "501"}`, shared and frozen: ECS user and group ids are decimal strings. */
+export function idObjectOf(id: number): EcsDocument {
+  return ID_OBJECTS.find(id) ?? ID_OBJECTS.add(id, { id: String(id) });
 }
 
 /** The code signature, shared by every image with the same signing facts. */
 function sharedCodeSignatureOf(process: EsProcess): EcsDocument {
   const { signingId, teamId, codesigningFlags, isPlatformBinary } = process;
   const key = `${codesigningFlags}|${isPlatformBinary}|${keyPart(signingId)}|${keyPart(teamId)}`;
-  return CODE_SIGNATURES.get(key, () => codeSignatureOf(process));
+  return CODE_SIGNATURES.find(key) ?? CODE_SIGNATURES.add(key, codeSignatureOf(process));
 }
 
 function charDeviceOf(rdev: number): EcsDocument {

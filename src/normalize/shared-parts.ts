@@ -16,19 +16,25 @@ import type { EcsDocument } from '../shared/types.js';
 
 const MAX_SHARED_PARTS = 4096;
 
-/** A bounded map from a key to one frozen document, built on first use. */
+/**
+ * A bounded map from a key to one frozen document. Callers write `parts.find(key) ??
+ * parts.add(key, built)`: the document is built only when missing, and no callback is allocated
+ * per lookup (this runs several times per event).
+ */
 export class SharedParts<Key, Part extends EcsDocument = EcsDocument> {
   private readonly byKey = new Map<Key, Part>();
 
-  /** The shared document for `key`, from `build` the first time (or after the cache restarts). */
-  get(key: Key, build: () => Part): Part {
-    const known = this.byKey.get(key);
-    if (known !== undefined) return known;
+  /** The shared document for `key`, if there is one. */
+  find(key: Key): Part | undefined {
+    return this.byKey.get(key);
+  }
 
-    const part = deepFreeze(build());
+  /** Freezes `part` and shares it under `key` (the cache starts over when full); returns it. */
+  add(key: Key, part: Part): Part {
+    const frozen = deepFreeze(part);
     if (this.byKey.size >= MAX_SHARED_PARTS) this.byKey.clear();
-    this.byKey.set(key, part);
-    return part;
+    this.byKey.set(key, frozen);
+    return frozen;
   }
 }
 

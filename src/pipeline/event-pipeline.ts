@@ -74,9 +74,9 @@ export function createEventPipeline(options: EventPipelineOptions): EventPipelin
 }
 
 /**
- * Feeds every record of a source to `handle` until the source ends. Yields to the event loop
- * every `batchRecords` records so timers (progress, signals, delivery) keep running during a
- * long replay.
+ * Feeds every record of a source to `handle` until the source ends, a chunk at a time when the
+ * source offers chunks. Yields to the event loop every `batchRecords` records so timers
+ * (progress, signals, delivery) keep running during a long replay.
  */
 export async function drainSource(
   source: EventSource,
@@ -84,12 +84,21 @@ export async function drainSource(
   batchRecords = 4096,
 ): Promise<void> {
   let sinceYield = 0;
-  for await (const record of source.records()) {
+  /** Handles one record; true when it is time to let the event loop run. */
+  const feed = (record: SourceRecord): boolean => {
     handle(record);
     sinceYield += 1;
-    if (sinceYield >= batchRecords) {
-      sinceYield = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if (sinceYield < batchRecords) return false;
+    sinceYield = 0;
+    return true;
+  };
+  const letEventLoopRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  if (source.batches === undefined) {
+    for await (const record of source.records()) if (feed(record)) await letEventLoopRun();
+    return;
+  }
+  for await (const batch of source.batches()) {
+    for (const record of batch) if (feed(record)) await letEventLoopRun();
   }
 }

@@ -139,6 +139,8 @@ interface MutableEntry {
   parentEntityId: string | undefined;
   fields: EcsDocument;
   exitedAtMs: number | undefined;
+  /** Whether the table still holds this entry (the queues may name entries gone). */
+  held: boolean;
 }
 
 /** pid and pidversion are both below 2^32, so the pair packs exactly into one double. */
@@ -264,13 +266,18 @@ class BoundedProcessTable implements ProcessTable {
       parentEntityId: sighting.parentEntityId,
       fields: sighting.fields,
       exitedAtMs: undefined,
+      held: true,
     };
+    // Callers insert only ids they did not find; an adopted listing may still meet an entry of
+    // an ECS recording with the same id, which the new one replaces.
+    const replaced = this.byEntityId.get(entry.entityId);
+    if (replaced !== undefined) this.remove(replaced);
     this.byEntityId.set(entry.entityId, entry);
     this.insertedQueue.push(entry);
     // Expired entries linger in the insertion queue until eviction passes them; when eviction
     // never comes (a table under its cap), this keeps the queue within twice the table.
     if (this.insertedQueue.size > 2 * this.byEntityId.size + 1024) {
-      this.insertedQueue.retain((queued) => this.byEntityId.get(queued.entityId) === queued);
+      this.insertedQueue.retain((queued) => queued.held);
     }
     if (entry.pidversion !== undefined) {
       this.byKey.set(packKey(entry.pid, entry.pidversion), entry);
@@ -283,7 +290,7 @@ class BoundedProcessTable implements ProcessTable {
   /** Evicts the oldest entry still held (entries that expired meanwhile are passed over). */
   private evictOldest(): void {
     for (let oldest = this.insertedQueue.shift(); oldest !== undefined;) {
-      if (this.byEntityId.get(oldest.entityId) === oldest) {
+      if (oldest.held) {
         this.remove(oldest);
         this.evicted += 1;
         return;
@@ -293,6 +300,7 @@ class BoundedProcessTable implements ProcessTable {
   }
 
   private remove(entry: MutableEntry): void {
+    entry.held = false;
     this.byEntityId.delete(entry.entityId);
     if (entry.pidversion === undefined) return;
     const key = packKey(entry.pid, entry.pidversion);

@@ -2,10 +2,11 @@
  * Lines of a recording: plain or gzip files, a growing file (follow), or a stream such as stdin.
  *
  * Approach: a chain of async generators over large chunks, never over single lines, because this
- * is the hot path of replay. A file is read in 1 MiB reads; gzip is recognised by its magic
- * bytes (not its name) and inflated by zlib; the splitter cuts bytes at newlines before decoding
- * (so multi-byte characters that straddle chunks stay whole; a pure-ASCII piece is decoded as
- * Latin-1, the same text for less work) and hands out each chunk's complete lines as one array.
+ * is the hot path of replay. A file is read in 1 MiB reads, one read ahead of the consumer;
+ * gzip is recognised by its magic bytes (not its name) and inflated by zlib; the splitter cuts
+ * bytes at newlines before decoding (so multi-byte characters that straddle chunks stay whole; a
+ * pure-ASCII piece is decoded as Latin-1, the same text for less work) and hands out each
+ * chunk's complete lines as one array.
  * Following a file polls its size every `pollIntervalMs` at the end, like `tail -f`, and starts
  * over from the beginning when the file shrinks (truncated in place by a rotation).
  *
@@ -56,29 +57,50 @@ export interface FileChunkOptions {
   onBytes: (bytesRead: number) => void;
 }
 
-/** The raw bytes of an open file; in follow mode it waits for more until stopped. */
+/**
+ * The raw bytes of an open file; in follow mode it waits for more until stopped. Each read is
+ * started before the previous chunk is handed out, so the disk works while the consumer parses.
+ */
 export async function* readFileChunks(
   handle: FileHandle,
   options: FileChunkOptions,
 ): AsyncGenerator<Buffer> {
   let position = 0;
+  let next = readChunk(handle, position);
+  try {
+    while (!options.signal.stopped) {
+      const chunk = await next;
+      if (chunk.length > 0) {
+        position += chunk.length;
+        next = readChunk(handle, position);
+        options.onBytes(position);
+        yield chunk;
+        continue;
+      }
+      if (!options.follow) return;
 
-  while (!options.signal.stopped) {
-    // A fresh buffer per read: the consumer may still hold the previous chunk's bytes.
-    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead > 0) {
-      position += bytesRead;
-      options.onBytes(position);
-      yield buffer.subarray(0, bytesRead);
-      continue;
+      await waitOrStop(options.pollIntervalMs, options.signal);
+      const { size } = await handle.stat();
+      if (size < position) position = 0;
+      next = readChunk(handle, position);
     }
-    if (!options.follow) return;
-
-    await waitOrStop(options.pollIntervalMs, options.signal);
-    const { size } = await handle.stat();
-    if (size < position) position = 0;
+  } finally {
+    // The caller closes the file after this: a read still in flight must end first.
+    await next.catch(() => undefined);
   }
+}
+
+/**
+ * The bytes at `position` (empty at the end), in a fresh buffer (the consumer may still hold the
+ * previous chunk's bytes). A failure is marked handled here and surfaces where it is awaited.
+ */
+function readChunk(handle: FileHandle, position: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  const read = handle
+    .read(buffer, 0, buffer.length, position)
+    .then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+  read.catch(() => undefined);
+  return read;
 }
 
 /** Chunks of a stream (stdin), ending early when the reader stops. */

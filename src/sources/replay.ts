@@ -4,7 +4,7 @@
  * Approach: for each path in turn, open it (or stdin for `-`), inflate it when it starts with the
  * gzip magic number, split it into lines (line-reader.ts), parse each line with the big-int-safe
  * JSON parser only when its record is asked for, and tag it `es-message` or `ecs` by the file's
- * format. One async generator serves all paths and lines (see readRecordings). With
+ * format. One async generator serves all paths, a chunk of lines at a time (see readBatches). With
  * `format: 'auto'` the first line that looks like either decides for the whole file.
  *
  * Contract: a bad line is a `malformed` record with file, line and column, and reading goes on.
@@ -62,7 +62,8 @@ export function createReplaySource(options: ReplaySourceOptions): EventSource {
   const signal = new StopSignal();
   return {
     name: 'replay',
-    records: () => readRecordings(options, signal),
+    records: () => recordsOf(readBatches(options, signal)),
+    batches: () => readBatches(options, signal),
     stop: () => {
       signal.stop();
       return Promise.resolve();
@@ -71,25 +72,23 @@ export function createReplaySource(options: ReplaySourceOptions): EventSource {
 }
 
 /**
- * One async generator for every path and line: each record crosses one async boundary on its way
- * to the consumer (nested generators would add a promise per record per level), and each line is
- * parsed only when its record is asked for, so a parsed message dies young.
+ * One async generator for every path, yielding each chunk's records as a lazy iterable: a chunk
+ * crosses one async boundary on its way to the consumer (a generator per record, or nested
+ * generators, would add a promise per record per level), and each line is parsed only when its
+ * record is reached, so a parsed message dies young.
  */
-async function* readRecordings(
+async function* readBatches(
   options: ReplaySourceOptions,
   signal: StopSignal,
-): AsyncGenerator<SourceRecord> {
+): AsyncGenerator<Iterable<SourceRecord>> {
   for (const path of options.paths) {
     if (signal.stopped) return;
     const recording = await openLines(path, options, signal);
     const records = new LineRecords(path, options.format ?? 'auto');
     try {
-      for await (const batch of recording.lines) {
-        for (const line of batch) {
-          if (signal.stopped) return;
-          const record = records.recordOf(line);
-          if (record !== undefined) yield record;
-        }
+      for await (const lines of recording.lines) {
+        if (signal.stopped) return;
+        yield records.recordsOf(lines, signal);
       }
     } catch (error) {
       throw asUnreadable(error, path);
@@ -97,6 +96,12 @@ async function* readRecordings(
       await recording.close();
     }
   }
+}
+
+async function* recordsOf(
+  batches: AsyncIterable<Iterable<SourceRecord>>,
+): AsyncGenerator<SourceRecord> {
+  for await (const batch of batches) yield* batch;
 }
 
 interface OpenRecording {
@@ -146,6 +151,15 @@ class LineRecords {
     requested: 'auto' | RecordingFormat,
   ) {
     this.format = requested === 'auto' ? undefined : requested;
+  }
+
+  /** The records of the next lines, read one by one as the consumer reaches them. */
+  *recordsOf(lines: readonly string[], signal: StopSignal): Generator<SourceRecord> {
+    for (const line of lines) {
+      if (signal.stopped) return;
+      const record = this.recordOf(line);
+      if (record !== undefined) yield record;
+    }
   }
 
   /** The record of the next line, or undefined for a blank line. */

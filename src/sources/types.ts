@@ -23,6 +23,12 @@ export interface EventSource {
   readonly name: string;
   /** The records, in arrival order. Ends when the recording ends or the source is stopped. */
   records(): AsyncIterable<SourceRecord>;
+  /**
+   * The same records a chunk at a time, offered by sources that read in chunks, so a consumer
+   * crosses one async step per chunk instead of one per record. Each chunk is lazy (a record is
+   * read when reached) and must be consumed whole, in order, before the next one is asked for.
+   */
+  batches?(): AsyncIterable<Iterable<SourceRecord>>;
   /** Stops reading; the iterator of `records()` then ends. Safe to call twice. */
   stop(): Promise<void>;
 }

@@ -297,3 +297,23 @@ describe('createReplaySource in follow mode', () => {
     expect(readFileSync(file, 'utf8')).toContain('event_type');
   });
 });
+
+describe('createReplaySource batches', () => {
+  it('gives the same records as records(), over several chunks and files', async () => {
+    // Lines of ~60 bytes: 40,000 of them span several 1 MiB reads.
+    const lines = Array.from({ length: 40_000 }, (_, index) =>
+      index % 1000 === 7 ? '{"broken":' : ESLOGGER_LINE,
+    );
+    const first = writeRecording('a.jsonl', lines.join('\n'));
+    const second = writeRecording('b.jsonl', `${ECS_LINE}\n\n${ECS_LINE}\n`);
+    const options = { paths: [first, second] };
+
+    const batched: SourceRecord[][] = [];
+    for await (const batch of createReplaySource(options).batches?.() ?? []) {
+      batched.push([...batch]);
+    }
+
+    expect(batched.length).toBeGreaterThan(2);
+    expect(batched.flat()).toEqual(await collect(options));
+  });
+});
