@@ -99,10 +99,17 @@ function quoteValueLikeIntegers(line: string): string {
  * The next run of at least 16 digits at or after `from` (as [start, end)), found by probing
  * every 16th character: any such run covers a probe, and a probe that hits a digit is widened
  * both ways to its whole run. About a tenth of the cost of a regex scan of every character.
+ * Before widening, the characters 8 before and 8 after the probe are looked at: a run of 16
+ * that holds the probe holds one of them, so when neither is a digit the probe's run is short
+ * (timestamps and small numbers hit probes often, and are passed over this way).
  */
 function nextLongDigitRun(line: string, from: number): { start: number; end: number } | undefined {
+  const half = UNSAFE_DIGITS_MIN / 2;
   for (let probe = from + UNSAFE_DIGITS_MIN - 1; probe < line.length;) {
-    if (!isDigit(line.charCodeAt(probe))) {
+    const isShortRun =
+      !isDigit(line.charCodeAt(probe)) ||
+      (!isDigit(line.charCodeAt(probe - half)) && !isDigit(line.charCodeAt(probe + half)));
+    if (isShortRun) {
       probe += UNSAFE_DIGITS_MIN;
       continue;
     }

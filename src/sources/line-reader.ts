@@ -194,22 +194,28 @@ export async function* splitLines(
       // limit the bytes so far are handed out as one line, which then fails to parse.
       if (carriedBytes > MAX_LINE_BYTES) {
         const bytes = Buffer.concat(carried);
-        yield [decode(bytes, bytes.length)];
+        yield [decode(bytes)];
         carried = [];
         carriedBytes = 0;
       }
       continue;
     }
 
-    const bytes = carried.length === 0 ? chunk : Buffer.concat([...carried, chunk]);
-    const end = bytes.length - (chunk.length - lastNewline);
+    // The line begun in earlier chunks is joined on its own, so the chunk is never copied whole.
+    const bodyStart = carried.length === 0 ? 0 : chunk.indexOf(NEWLINE) + 1;
+    const head =
+      carried.length === 0
+        ? []
+        : toLines(decode(Buffer.concat([...carried, chunk.subarray(0, bodyStart - 1)])));
+    const body =
+      bodyStart > lastNewline ? [] : toLines(decode(chunk.subarray(bodyStart, lastNewline)));
     carried = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
     carriedBytes = chunk.length - lastNewline - 1;
-    yield toLines(decode(bytes, end));
+    yield head.length === 0 ? body : head.concat(body);
   }
 
   const restBytes = Buffer.concat(carried);
-  const rest = decode(restBytes, restBytes.length);
+  const rest = decode(restBytes);
   if (flushPartial && rest.length > 0) yield toLines(rest);
 }
 
@@ -218,13 +224,12 @@ const NEWLINE = 0x0a;
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
- * The text of `bytes[0, end)`. Recordings are almost always pure ASCII, which decodes byte for
- * byte as Latin-1, several times faster than the UTF-8 decoder; anything else takes the UTF-8
- * path, so the text is the same either way.
+ * The text of `bytes`. Recordings are almost always pure ASCII, which decodes byte for byte as
+ * Latin-1, several times faster than the UTF-8 decoder; anything else takes the UTF-8 path, so
+ * the text is the same either way.
  */
-function decode(bytes: Buffer, end: number): string {
-  const text = bytes.subarray(0, end);
-  return isAscii(text) ? text.toString('latin1') : text.toString('utf8');
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function toLines(text: string): string[] {

@@ -266,6 +266,29 @@ describe('createNormalizer: fork and exit', () => {
   });
 });
 
+describe('createNormalizer: process field order', () => {
+  const CHILD: ProcessSpec = { pid: 4200, pidversion: 101, path: '/bin/zsh', parent: SHELL };
+
+  it.each(['cdhash', 'start_time', 'group_id'])(
+    'keeps the key order of process fields when %s is missing',
+    (missing) => {
+      const complete = forkMessage(envelope(1), SHELL, CHILD) as {
+        event: { fork: { child: Record<string, unknown> } };
+      };
+      const partial = structuredClone(complete);
+      delete partial.event.fork.child[missing];
+
+      const [full, lacking] = [complete, partial].map((message) =>
+        Object.keys(field(eventOf(setup().normalizer, message), 'process') as object),
+      );
+
+      const dropped = { cdhash: 'hash', start_time: 'start', group_id: 'group_leader' }[missing];
+      expect(lacking).toEqual(full?.filter((key) => key !== dropped));
+      expect(full).toContain(dropped);
+    },
+  );
+});
+
 describe('createNormalizer: skipped and malformed messages', () => {
   it('skips event types it does not map, naming the type', () => {
     const { normalizer } = setup();
