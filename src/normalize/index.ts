@@ -7,7 +7,13 @@
  * - `HostInfo` / `describeLocalHost`: the `host.*` of events.
  * - code-signing flag constants, for sources and tests.
  */
-export { parseEsloggerLine, parseJsonLine } from './eslogger-json.js';
+export {
+  parseEsloggerLine,
+  parseGuessedJsonLine,
+  parseJsonLine,
+  quoteValueLikeIntegers,
+  quoteValueLikeIntegersInBytes,
+} from './eslogger-json.js';
 export {
   createNormalizer,
   type NormalizeOutcome,

@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-import { parseJsonLine } from '../normalize/index.js';
+import { parseGuessedJsonLine } from '../normalize/index.js';
 import { ExecwatchError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { DEFAULT_ESLOGGER_PATH, type RestartPolicy, type SourceMute } from './config-schema.js';
@@ -272,22 +272,31 @@ async function* readRunLines(run: ChildRun, state: SourceState): AsyncGenerator<
   if (stdout === null) return;
 
   const chunks = readStreamChunks(stdout, state.signal, () => undefined);
-  for await (const lines of splitLines(chunks, true)) {
-    for (const line of lines) {
-      const record = toRecord(line, state);
+  for await (const batch of splitLines(chunks, true)) {
+    const { guessed } = batch;
+    for (let index = 0; index < guessed.length; index += 1) {
+      const record = toRecord(guessed[index] ?? '', () => batch.original(index), state);
       if (record !== undefined) yield record;
     }
   }
 }
 
-function toRecord(line: string, state: SourceState): SourceRecord | undefined {
-  if (line.trim() === '') return undefined;
+/** The record of one line: `guessed` and `original` as `LineBatch` gives them. */
+function toRecord(
+  guessed: string,
+  original: () => string,
+  state: SourceState,
+): SourceRecord | undefined {
+  if (guessed.trim() === '') return undefined;
   state.stats.lines += 1;
   const origin = { source: 'eslogger', line: state.stats.lines };
 
   let message: unknown;
   try {
-    message = parseJsonLine(line, { file: 'eslogger', line: state.stats.lines });
+    message = parseGuessedJsonLine(guessed, original, {
+      file: 'eslogger',
+      line: state.stats.lines,
+    });
   } catch (error) {
     state.stats.malformed += 1;
     return { kind: 'malformed', error: asExecwatchError(error), origin };

@@ -19,6 +19,8 @@ import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
+import { quoteValueLikeIntegers, quoteValueLikeIntegersInBytes } from '../normalize/index.js';
+
 const READ_CHUNK_BYTES = 1024 * 1024;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
@@ -172,16 +174,28 @@ async function* inflate(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 }
 
 /**
- * Complete lines, one array per chunk. `flushPartial` says whether an unterminated last line is
+ * One chunk's complete lines, ready for the JSON line parser (`parseGuessedJsonLine`):
+ * `guessed[i]` is line i with the big-integer guess of normalize/eslogger-json.ts applied,
+ * `original(i)` the line as read.
+ */
+export interface LineBatch {
+  readonly guessed: readonly string[];
+  original(index: number): string;
+}
+
+/**
+ * Complete lines, a batch per chunk. `flushPartial` says whether an unterminated last line is
  * a line (a finished file) or an unfinished write (a followed file).
  *
  * Lines are cut at the chunk's last newline byte before decoding: 0x0A never occurs inside a
  * multi-byte UTF-8 sequence, so each decoded piece is whole and the native `split` does the rest.
+ * A pure-ASCII piece (nearly every one) gets the big-integer guess on its bytes, before it is
+ * decoded: its lines are then slices of one string, with no string built per line.
  */
 export async function* splitLines(
   chunks: AsyncIterable<Buffer>,
   flushPartial: boolean,
-): AsyncGenerator<string[]> {
+): AsyncGenerator<LineBatch> {
   let carried: Buffer[] = [];
   let carriedBytes = 0;
 
@@ -193,8 +207,7 @@ export async function* splitLines(
       // Input without newlines (not a recording) must not grow memory without bound: past the
       // limit the bytes so far are handed out as one line, which then fails to parse.
       if (carriedBytes > MAX_LINE_BYTES) {
-        const bytes = Buffer.concat(carried);
-        yield [decode(bytes)];
+        yield batchOfLines([decode(Buffer.concat(carried))]);
         carried = [];
         carriedBytes = 0;
       }
@@ -203,25 +216,44 @@ export async function* splitLines(
 
     // The line begun in earlier chunks is joined on its own, so the chunk is never copied whole.
     const bodyStart = carried.length === 0 ? 0 : chunk.indexOf(NEWLINE) + 1;
-    const head =
-      carried.length === 0
-        ? []
-        : toLines(decode(Buffer.concat([...carried, chunk.subarray(0, bodyStart - 1)])));
-    const body =
-      bodyStart > lastNewline ? [] : toLines(decode(chunk.subarray(bodyStart, lastNewline)));
+    if (carried.length > 0) {
+      const head = Buffer.concat([...carried, chunk.subarray(0, bodyStart - 1)]);
+      yield batchOfLines(toLines(decode(head)));
+    }
+    if (bodyStart <= lastNewline) yield batchOfBytes(chunk.subarray(bodyStart, lastNewline));
     carried = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
     carriedBytes = chunk.length - lastNewline - 1;
-    yield head.length === 0 ? body : head.concat(body);
   }
 
-  const restBytes = Buffer.concat(carried);
-  const rest = decode(restBytes);
-  if (flushPartial && rest.length > 0) yield toLines(rest);
+  const rest = decode(Buffer.concat(carried));
+  if (flushPartial && rest.length > 0) yield batchOfLines(toLines(rest));
 }
 
 const NEWLINE = 0x0a;
 /** Longest line kept whole; an exec with ARG_MAX of arguments and its environment is far less. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** The lines of `bytes` (whole lines, without the last newline). */
+function batchOfBytes(bytes: Buffer): LineBatch {
+  if (!isAscii(bytes)) return batchOfLines(toLines(bytes.toString('utf8')));
+
+  const quoted = quoteValueLikeIntegersInBytes(bytes);
+  const guessed = toLines(quoted.toString('latin1'));
+  if (quoted === bytes) return { guessed, original: (index) => guessed[index] ?? '' };
+  // Quotes were added: the lines as read are decoded again only if a guess fails.
+  let originals: string[] | undefined;
+  return {
+    guessed,
+    original: (index) => (originals ??= toLines(bytes.toString('latin1')))[index] ?? '',
+  };
+}
+
+function batchOfLines(lines: string[]): LineBatch {
+  return {
+    guessed: lines.map((line) => quoteValueLikeIntegers(line)),
+    original: (index) => lines[index] ?? '',
+  };
+}
 
 /**
  * The text of `bytes`. Recordings are almost always pure ASCII, which decodes byte for byte as

@@ -17,7 +17,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { parseJsonLine } from '../normalize/index.js';
+import { parseGuessedJsonLine } from '../normalize/index.js';
 import { ExecwatchError } from '../shared/errors.js';
 import type { EcsDocument, EventOrigin } from '../shared/types.js';
 import { detectRecordFormat, type RecordingFormat } from './format-detect.js';
@@ -28,6 +28,7 @@ import {
   readStreamChunks,
   splitLines,
   StopSignal,
+  type LineBatch,
 } from './line-reader.js';
 import type { EventSource, SourceRecord } from './types.js';
 
@@ -105,7 +106,7 @@ async function* recordsOf(
 }
 
 interface OpenRecording {
-  lines: AsyncIterable<string[]>;
+  lines: AsyncIterable<LineBatch>;
   close: () => Promise<void>;
 }
 
@@ -154,25 +155,29 @@ class LineRecords {
   }
 
   /** The records of the next lines, read one by one as the consumer reaches them. */
-  *recordsOf(lines: readonly string[], signal: StopSignal): Generator<SourceRecord> {
-    for (const line of lines) {
+  *recordsOf(batch: LineBatch, signal: StopSignal): Generator<SourceRecord> {
+    const { guessed } = batch;
+    for (let index = 0; index < guessed.length; index += 1) {
       if (signal.stopped) return;
-      const record = this.recordOf(line);
+      const record = this.recordOf(guessed[index] ?? '', () => batch.original(index));
       if (record !== undefined) yield record;
     }
   }
 
-  /** The record of the next line, or undefined for a blank line. */
-  recordOf(line: string): SourceRecord | undefined {
+  /**
+   * The record of the next line (`guessed`, see `LineBatch`; `original` as read), or undefined
+   * for a blank line.
+   */
+  recordOf(guessed: string, original: () => string): SourceRecord | undefined {
     this.lineNumber += 1;
-    if (isBlank(line)) return undefined;
+    if (isBlank(guessed)) return undefined;
 
     const origin: EventOrigin = { source: 'replay', file: this.file, line: this.lineNumber };
-    const parsed = parseLine(line, origin);
+    const parsed = parseLine(guessed, original, origin);
     if (parsed.kind === 'malformed') return parsed;
 
     this.format ??= detectRecordFormat(parsed.value);
-    if (this.format === undefined) return undetectable(line, origin);
+    if (this.format === undefined) return undetectable(original(), origin);
     if (this.format === 'eslogger') return { kind: 'es-message', message: parsed.value, origin };
     return { kind: 'ecs', document: parsed.value as EcsDocument, origin };
   }
@@ -181,11 +186,11 @@ class LineRecords {
 type ParsedLine =
   { kind: 'object'; value: Record<string, unknown> } | Extract<SourceRecord, { kind: 'malformed' }>;
 
-function parseLine(line: string, origin: EventOrigin): ParsedLine {
+function parseLine(guessed: string, original: () => string, origin: EventOrigin): ParsedLine {
   const where = { file: origin.file ?? STDIN_PATH, line: origin.line ?? 0 };
   let value: unknown;
   try {
-    value = parseJsonLine(line, where);
+    value = parseGuessedJsonLine(guessed, original, where);
   } catch (error) {
     if (error instanceof ExecwatchError) return { kind: 'malformed', error, origin };
     throw error;
@@ -194,7 +199,7 @@ function parseLine(line: string, origin: EventOrigin): ParsedLine {
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isObject) return { kind: 'object', value: value as Record<string, unknown> };
   const error = new ExecwatchError('MALFORMED_RECORD', 'Expected a JSON object on each line', {
-    location: { ...where, column: firstNonBlankColumn(line) },
+    location: { ...where, column: firstNonBlankColumn(original()) },
   });
   return { kind: 'malformed', error, origin };
 }

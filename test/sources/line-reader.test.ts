@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { quoteValueLikeIntegers } from '../../src/normalize/index.js';
 import { splitLines } from '../../src/sources/line-reader.js';
 
 async function* chunksOf(bytes: Buffer, cuts: number[]): AsyncGenerator<Buffer> {
@@ -19,6 +20,18 @@ function expectedLines(text: string): string[] {
   return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
+async function linesOf(chunks: AsyncIterable<Buffer>, flushPartial: boolean) {
+  const originals: string[] = [];
+  const guessed: string[] = [];
+  for await (const batch of splitLines(chunks, flushPartial)) {
+    batch.guessed.forEach((line, index) => {
+      guessed.push(line);
+      originals.push(batch.original(index));
+    });
+  }
+  return { originals, guessed };
+}
+
 describe('splitLines', () => {
   it('gives the same lines however the bytes are cut into chunks', async () => {
     const piece = fc.constantFrom('{"a":1}', 'prôcess', '日本', '\n', '\r\n', '\n\n', 'x', '😀');
@@ -29,21 +42,48 @@ describe('splitLines', () => {
         const bytes = Buffer.from(input);
         const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
 
-        const got: string[] = [];
-        for await (const lines of splitLines(chunksOf(bytes, cuts), true)) got.push(...lines);
+        const got = await linesOf(chunksOf(bytes, cuts), true);
 
-        expect(got).toEqual(expectedLines(input));
+        expect(got.originals).toEqual(expectedLines(input));
       }),
       { numRuns: 500 },
     );
   });
 
   it('holds back an unfinished last line when following a file', async () => {
-    const got: string[] = [];
-    for await (const lines of splitLines(chunksOf(Buffer.from('a\nb\nc'), [3]), false)) {
-      got.push(...lines);
-    }
+    const got = await linesOf(chunksOf(Buffer.from('a\nb\nc'), [3]), false);
 
-    expect(got).toEqual(['a', 'b']);
+    expect(got.originals).toEqual(['a', 'b']);
+  });
+
+  it('guesses on whole chunks exactly as on each line alone', async () => {
+    const piece = fc.constantFrom(
+      '{"n":12345678901234567890}',
+      '[9007199254740993,1]',
+      '{"n":9007199254740991,"m":-9007199254740992}',
+      '{"s":"x:12345678901234567890","t":[ 12345678901234567890 ]}',
+      '12345678901234567890',
+      '[\r\t12345678901234567890]',
+      '{"n":00000000000000001234}',
+      '{"f":12345678901234567.5,"e":12345678901234567e3}',
+      '\n',
+      '\r\n',
+      ' ',
+      'é',
+    );
+    const text = fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join(''));
+
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 4 }), async (input, rawCuts) => {
+        const bytes = Buffer.from(input);
+        const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
+
+        const got = await linesOf(chunksOf(bytes, cuts), true);
+
+        expect(got.guessed).toEqual(got.originals.map((line) => quoteValueLikeIntegers(line)));
+        expect(got.originals).toEqual(expectedLines(input));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
