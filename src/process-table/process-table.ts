@@ -167,6 +167,10 @@ class BoundedProcessTable implements ProcessTable {
   ) {}
 
   observe(sighting: ProcessSighting, eventTimeMs: number): ProcessEntry {
+    return this.observeEntry(sighting, eventTimeMs);
+  }
+
+  private observeEntry(sighting: ProcessSighting, eventTimeMs: number): MutableEntry {
     this.advanceClock(eventTimeMs);
 
     const known = this.byEntityId.get(sighting.entityId);
@@ -181,13 +185,10 @@ class BoundedProcessTable implements ProcessTable {
   recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry {
     const isSameImage = before.pid === image.pid && before.pidversion === image.pidversion;
     if (!isSameImage) this.recordExit(before, eventTimeMs);
-    const entry = this.observe(image, eventTimeMs);
+    const entry = this.observeEntry(image, eventTimeMs);
     // The new image's own fields (args, cwd) come from the exec itself: they win.
-    const mutable = this.byEntityId.get(entry.entityId);
-    const isJustInserted = mutable?.fields === image.fields;
-    if (mutable !== undefined && !isJustInserted) {
-      mutable.fields = { ...mutable.fields, ...image.fields };
-    }
+    const isJustInserted = entry.fields === image.fields;
+    if (!isJustInserted) entry.fields = { ...entry.fields, ...image.fields };
     return entry;
   }
 
@@ -248,6 +249,10 @@ class BoundedProcessTable implements ProcessTable {
     if (seeded === undefined || this.entityIdFor === undefined) return undefined;
 
     const entityId = this.entityIdFor(key.pid, key.pidversion);
+    // An entry of an ECS recording may hold the id (it had no pidversion to be found by): the
+    // listing's process replaces it.
+    const replaced = this.byEntityId.get(entityId);
+    if (replaced !== undefined) this.remove(replaced);
     return this.insert({
       entityId,
       pid: key.pid,
@@ -268,10 +273,7 @@ class BoundedProcessTable implements ProcessTable {
       exitedAtMs: undefined,
       held: true,
     };
-    // Callers insert only ids they did not find; an adopted listing may still meet an entry of
-    // an ECS recording with the same id, which the new one replaces.
-    const replaced = this.byEntityId.get(entry.entityId);
-    if (replaced !== undefined) this.remove(replaced);
+    // Callers insert only ids the table does not hold.
     this.byEntityId.set(entry.entityId, entry);
     this.insertedQueue.push(entry);
     // Expired entries linger in the insertion queue until eviction passes them; when eviction
