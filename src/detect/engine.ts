@@ -44,7 +44,8 @@ export interface DetectionEngineStats {
 }
 
 export interface DetectionEngine {
-  process(event: EcsDocument): Detection[];
+  /** The detections an event raises (read only: an event that raises none shares one array). */
+  process(event: EcsDocument): readonly Detection[];
   /**
    * End of input (a replay's last event): sequences that were only waiting for a trailing
    * missing-event (`![…]`) window to pass complete now.
@@ -84,35 +85,36 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     index = buildRuleIndex(runtimes.map((runtime) => runtime.rule.compiled.hints));
   }
 
-  function process(event: EcsDocument): Detection[] {
-    const detections: Detection[] = [];
+  function process(event: EcsDocument): readonly Detection[] {
+    let detections: Detection[] | undefined;
     for (const ruleIndex of index.candidates(event)) {
       const runtime = runtimes[ruleIndex];
       if (runtime === undefined) continue;
       counters.evaluated += 1;
       for (const events of evaluate(runtime, event)) {
         const detection = admit(runtime, events);
-        if (detection !== null) detections.push(detection);
+        if (detection !== null) (detections ??= []).push(detection);
       }
     }
-    return detections;
+    // Nearly every event matches nothing: it gets no array of its own.
+    return detections ?? NO_DETECTIONS;
   }
 
-  function evaluate(runtime: RuleRuntime, event: EcsDocument): EcsDocument[][] {
+  function evaluate(runtime: RuleRuntime, event: EcsDocument): readonly EcsDocument[][] {
     const compiled = runtime.rule.compiled;
     if (compiled.kind === 'event') {
-      if (!compiled.matches(event)) return [];
+      if (!compiled.matches(event)) return NO_MATCHES;
       counters.matched += 1;
       if (isExcluded(runtime.rule, event)) {
         counters.excluded += 1;
-        return [];
+        return NO_MATCHES;
       }
       return [[event]];
     }
 
     if (isExcluded(runtime.rule, event)) {
       counters.excluded += 1;
-      return [];
+      return NO_MATCHES;
     }
     const matches = (runtime.state?.push(event) ?? []) as EcsDocument[][];
     counters.matched += matches.length;
@@ -149,6 +151,10 @@ export function createDetectionEngine(options: DetectionEngineOptions): Detectio
     stats: () => ({ rules: runtimes.length, ...counters, sequences: sequenceStats(runtimes) }),
   };
 }
+
+/** The matches of an evaluation that found none, shared (callers only read it). */
+const NO_MATCHES: readonly EcsDocument[][] = Object.freeze([]);
+const NO_DETECTIONS: readonly Detection[] = Object.freeze([]);
 
 function createRuntime(
   rule: LoadedRule,

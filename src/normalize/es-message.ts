@@ -111,17 +111,17 @@ export function readEnvelope(message: Record<string, unknown>): EsEnvelope {
 
 export function readExecEvent(exec: unknown, path: string): EsExecEvent {
   const record = requireRecord(exec, path);
-  const rawArgs = record['args'];
-  if (!Array.isArray(rawArgs)) throw new ShapeError(`${path}.args`, 'an array');
-  const args: string[] = [];
-  for (let index = 0; index < rawArgs.length; index += 1) {
-    const arg: unknown = rawArgs[index];
-    if (typeof arg !== 'string') throw new ShapeError(`${path}.args[${index}]`, 'a string');
-    args.push(arg);
+  const args: unknown = record['args'];
+  if (!Array.isArray(args)) throw new ShapeError(`${path}.args`, 'an array');
+  for (let index = 0; index < args.length; index += 1) {
+    if (typeof args[index] !== 'string') {
+      throw new ShapeError(`${path}.args[${index}]`, 'a string');
+    }
   }
   return {
     target: readProcess(record['target'], `${path}.target`),
-    args,
+    // Checked above; the message's own array serves (messages are never changed).
+    args: args as string[],
     cwd: optionalFilePath(record, path, 'cwd'),
     scriptPath: optionalFilePath(record, path, 'script'),
   };
@@ -188,6 +188,8 @@ export function readAuditToken(value: unknown, path: string): AuditToken {
 function readToken(value: unknown, path: string, field: string): AuditToken {
   if (Array.isArray(value)) return tokenOfArray(value, path, field);
   if (!isRecord(value)) throw new ShapeError(pathOf(path, field), AUDIT_TOKEN_EXPECTED);
+  // The usual case, eight plain integers: the message's own object serves (it is never changed).
+  if (isPlainToken(value)) return value;
   return {
     auid: tokenPart(value['auid'], path, field, 'auid'),
     euid: tokenPart(value['euid'], path, field, 'euid'),
@@ -198,6 +200,25 @@ function readToken(value: unknown, path: string, field: string): AuditToken {
     asid: tokenPart(value['asid'], path, field, 'asid'),
     pidversion: tokenPart(value['pidversion'], path, field, 'pidversion'),
   };
+}
+
+function isPlainToken(
+  value: Record<string, unknown>,
+): value is Record<string, unknown> & AuditToken {
+  return (
+    isSafeInteger(value['auid']) &&
+    isSafeInteger(value['euid']) &&
+    isSafeInteger(value['egid']) &&
+    isSafeInteger(value['ruid']) &&
+    isSafeInteger(value['rgid']) &&
+    isSafeInteger(value['pid']) &&
+    isSafeInteger(value['asid']) &&
+    isSafeInteger(value['pidversion'])
+  );
+}
+
+function isSafeInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
 /** Version 10's array form, in the order auid, euid, egid, ruid, rgid, pid, asid, pidversion. */

@@ -55,7 +55,7 @@ export function createDetectionPipeline(options: DetectionPipelineOptions): Dete
   );
   let alerts = 0;
 
-  function raise(detections: Detection[], origin: EventOrigin): void {
+  function raise(detections: readonly Detection[], origin: EventOrigin): void {
     for (const detection of detections) {
       alerts += 1;
       const alert = buildAlert(detection, { agent: options.agent, now });
