@@ -32,13 +32,13 @@ describe('drainSource', () => {
     ['batches', true],
   ])('hands every record over in order, from a source of %s', async (_label, withBatches) => {
     const chunks = [recordsNumbered(3), recordsNumbered(0), recordsNumbered(5, 3)];
-    const seen: unknown[] = [];
+    const got: unknown[] = [];
 
     await drainSource(sourceOf(chunks, withBatches), (record) => {
-      if (record.kind === 'ecs') seen.push(record.document['n']);
+      if (record.kind === 'ecs') got.push(record.document['n']);
     });
 
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(got).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it.each([
@@ -52,16 +52,17 @@ describe('drainSource', () => {
       if (draining) setImmediate(tick);
     };
     setImmediate(tick);
-    const ticksSeen: number[] = [];
+    const ticksAtRecord: number[] = [];
 
     await drainSource(
       sourceOf([recordsNumbered(5_000)], withBatches),
-      () => ticksSeen.push(ticks),
+      () => ticksAtRecord.push(ticks),
       1_000,
     );
     draining = false;
 
     // Five stretches of 1,000 records, each seeing the loop's ticks advance past the last.
-    expect(new Set(ticksSeen).size).toBeGreaterThanOrEqual(5);
+    const got = new Set(ticksAtRecord).size;
+    expect(got).toBeGreaterThanOrEqual(5);
   });
 });
