@@ -16,7 +16,10 @@
  *    not stand where a value goes, so the line would not parse either). Real eslogger lines carry
  *    long inode numbers on almost every line, which is why this tier exists: digit runs are found
  *    by probing every 16th character, far cheaper than a string-aware walk of the whole line.
- *    Tiers 1 and 2 are one pass: with no run to quote, the guess is the line itself.
+ *    Tiers 1 and 2 are one pass: with no run to quote, the guess is the line itself. Readers
+ *    make the guess for a whole chunk of ASCII lines at once, on its bytes
+ *    (`quoteValueLikeIntegersInBytes`, the same quotes line by line), and hand each guessed
+ *    line to `parseGuessedJsonLine` with a way to get the line as read.
  * 3. When the guess does not parse (a line with crafted strings, or a bad line), the exact
  *    rewrite walks the line string-aware: each integer token outside a string that is not a safe
  *    integer is wrapped in quotes, and that text decides (parsed, or reported as malformed).
