@@ -9,7 +9,11 @@
  * ECS input has no pidversion; its entries are stored by entity id alone.
  *
  * Bounds: an exited entry stays for `exitedTtlMs` of event time (children that outlive their
- * parent still find it), then it is dropped and counted as expired. Event time is the newest time
+ * parent still find it), then it is dropped and counted as expired. An image that an exec
+ * replaced and that no child names leaves at the exec, uncounted: the forked copy a shell makes
+ * for each command is such an image, half of all images on a busy host. Accepted edge: a
+ * process whose responsible process exec'd without being its ancestor then shows a responsible
+ * pid and entity id without a name (responsibility nearly always follows the process tree). Event time is the newest time
  * seen in any update, so a replay of last week's recording expires exactly as the live agent did.
  * When the table holds more than `maxEntries`, the oldest-inserted entry is evicted and counted.
  * The expiry queue holds only (entity id, exit time) pairs, never entries, so an entry evicted
@@ -86,7 +90,10 @@ export interface ProcessTable {
    * the table's clock.
    */
   observe(sighting: ProcessSighting, eventTimeMs: number): ProcessEntry;
-  /** Exec: the image `before` ends (as if exited at `eventTimeMs`) and `image` starts. */
+  /**
+   * Exec: the image `before` ends (as if exited at `eventTimeMs`) and `image` starts. An ended
+   * image with no children in the table leaves it at once (see the module comment).
+   */
   recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry;
   /** Exit of an image, by audit token or entity id. Unknown processes are ignored. */
   recordExit(process: ProcessKey | string, eventTimeMs: number): void;
@@ -141,6 +148,8 @@ interface MutableEntry {
   exitedAtMs: number | undefined;
   /** Whether the table still holds this entry (the queues may name entries gone). */
   held: boolean;
+  /** Whether an entry naming this one as its parent was ever inserted. */
+  hasChildren: boolean;
 }
 
 /** pid and pidversion are both below 2^32, so the pair packs exactly into one double. */
@@ -176,7 +185,10 @@ class BoundedProcessTable implements ProcessTable {
     const known = this.byEntityId.get(sighting.entityId);
     if (known !== undefined) {
       known.fields = withMissingFields(known.fields, sighting.fields);
-      known.parentEntityId ??= sighting.parentEntityId;
+      if (known.parentEntityId === undefined && sighting.parentEntityId !== undefined) {
+        known.parentEntityId = sighting.parentEntityId;
+        this.noteChildOf(sighting.parentEntityId);
+      }
       return known;
     }
     return this.insert(sighting);
@@ -184,7 +196,7 @@ class BoundedProcessTable implements ProcessTable {
 
   recordExec(before: ProcessKey, image: ProcessSighting, eventTimeMs: number): ProcessEntry {
     const isSameImage = before.pid === image.pid && before.pidversion === image.pidversion;
-    if (!isSameImage) this.recordExit(before, eventTimeMs);
+    if (!isSameImage) this.endImage(before, eventTimeMs);
     const entry = this.observeEntry(image, eventTimeMs);
     // The new image's own fields (args, cwd) come from the exec itself: they win.
     const isJustInserted = entry.fields === image.fields;
@@ -205,6 +217,23 @@ class BoundedProcessTable implements ProcessTable {
     if (this.exitedQueue.size > 2 * this.byEntityId.size + 1024) {
       this.exitedQueue.retain((entityId, exitedAtMs) => this.isHeldExit(entityId, exitedAtMs));
     }
+  }
+
+  /**
+   * The image an exec replaced: it has exited. When no child names it, nothing ever will (later
+   * processes are children of the new image, and ES names a parent by its current token), so it
+   * leaves at once instead of filling the table for its time to live.
+   */
+  private endImage(before: ProcessKey, eventTimeMs: number): void {
+    this.recordExit(before, eventTimeMs);
+    const ended = this.lookup(before);
+    if (ended !== undefined && !ended.hasChildren) this.remove(ended);
+  }
+
+  /** Marks the entry `parentEntityId` names, if held, as a parent. */
+  private noteChildOf(parentEntityId: string): void {
+    const parent = this.byEntityId.get(parentEntityId);
+    if (parent !== undefined) parent.hasChildren = true;
   }
 
   get(key: ProcessKey): ProcessEntry | undefined {
@@ -272,7 +301,9 @@ class BoundedProcessTable implements ProcessTable {
       fields: sighting.fields,
       exitedAtMs: undefined,
       held: true,
+      hasChildren: false,
     };
+    if (entry.parentEntityId !== undefined) this.noteChildOf(entry.parentEntityId);
     // Callers insert only ids the table does not hold.
     this.byEntityId.set(entry.entityId, entry);
     this.insertedQueue.push(entry);

@@ -99,11 +99,23 @@ describe('createProcessTable', () => {
   it('ends the image before an exec and starts the new one', () => {
     const table = createProcessTable();
     table.observe(sighting(10, 1), T0_MS);
+    table.observe(sighting(20, 1, [10, 1]), T0_MS);
 
     table.recordExec({ pid: 10, pidversion: 1 }, sighting(10, 2), T0_MS + 5);
 
     expect(table.get({ pid: 10, pidversion: 1 })?.exitedAtMs).toBe(T0_MS + 5);
     expect(table.get({ pid: 10, pidversion: 2 })?.exitedAtMs).toBeUndefined();
+    expect(table.ancestry({ pid: 20, pidversion: 1 }, 5).map((step) => step.pid)).toEqual([10]);
+  });
+
+  it('lets an image replaced by exec go at once when no child names it', () => {
+    const table = createProcessTable();
+    table.observe(sighting(10, 1), T0_MS);
+
+    table.recordExec({ pid: 10, pidversion: 1 }, sighting(10, 2), T0_MS + 5);
+
+    const got = [table.get({ pid: 10, pidversion: 1 }), table.stats()];
+    expect(got).toEqual([undefined, { size: 1, evicted: 0, expired: 0 }]);
   });
 
   it('drops an exited process once its time to live has passed in event time', () => {
