@@ -64,19 +64,79 @@ export function buildRuleIndex(hints: readonly PrefilterHints[]): RuleIndex {
     });
   };
 
-  const cache = new Map<string, readonly number[]>();
+  const byKey = new Map<string, readonly number[]>();
+  const bySingles = new SinglesCache();
   return {
     candidates(event) {
-      const key = lookupKey(event);
-      const cached = cache.get(key);
-      if (cached !== undefined) return cached;
+      const singles = singlesOf(event);
+      if (singles !== undefined) {
+        return bySingles.get(singles) ?? bySingles.set(singles, lookup(factsOf(event)));
+      }
 
+      const key = lookupKey(event);
+      const cached = byKey.get(key);
+      if (cached !== undefined) return cached;
       const found = lookup(factsOf(event));
-      if (cache.size >= MAX_CACHED_LOOKUPS) cache.clear();
-      cache.set(key, found);
+      if (byKey.size >= MAX_CACHED_LOOKUPS) byKey.clear();
+      byKey.set(key, found);
       return found;
     },
   };
+}
+
+/** The four hinted fields of an event that has one string in each (nearly every event). */
+type Singles = readonly [category: string, type: string, action: string, name: string];
+
+function singlesOf(event: EcsDocument): Singles | undefined {
+  const category = singleString(fieldOf(event, 'event', 'category'));
+  const type = singleString(fieldOf(event, 'event', 'type'));
+  const action = singleString(fieldOf(event, 'event', 'action'));
+  const name = singleString(fieldOf(event, 'process', 'name'));
+  const isSingles =
+    category !== undefined && type !== undefined && action !== undefined && name !== undefined;
+  return isSingles ? [category, type, action, name] : undefined;
+}
+
+/** A string, or the one string of a one-element array: both are the same facts. */
+function singleString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const isSingle = Array.isArray(value) && value.length === 1 && typeof value[0] === 'string';
+  return isSingle ? (value[0] as string) : undefined;
+}
+
+/**
+ * Candidates by the four single strings, in maps nested by field: no key string is built per
+ * event, and the strings themselves come from the normalizer's shared values, whose hashes V8
+ * keeps. Bounded like the key cache: past `MAX_CACHED_LOOKUPS` entries it starts over.
+ */
+class SinglesCache {
+  private readonly root = new Map<string, Map<string, Map<string, Map<string, number[]>>>>();
+  private size = 0;
+
+  get([category, type, action, name]: Singles): readonly number[] | undefined {
+    return this.root.get(category)?.get(type)?.get(action)?.get(name);
+  }
+
+  set([category, type, action, name]: Singles, found: number[]): readonly number[] {
+    if (this.size >= MAX_CACHED_LOOKUPS) {
+      this.root.clear();
+      this.size = 0;
+    }
+    const byType = getOrAdd(this.root, category, () => new Map());
+    const byAction = getOrAdd(byType, type, () => new Map());
+    getOrAdd(byAction, action, () => new Map()).set(name, found);
+    this.size += 1;
+    return found;
+  }
+}
+
+function getOrAdd<Key, Value>(map: Map<Key, Value>, key: Key, create: () => Value): Value {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function createBuckets(): NameBuckets {

@@ -85,6 +85,31 @@ describe('buildRuleIndex', () => {
     expect(got).toEqual(want);
   });
 
+  it('tells events apart by each of the four fields when it remembers them', () => {
+    const index = buildRuleIndex(HINTS);
+    const event = (type: string, action: string, name: string) => ({
+      event: { category: ['process'], type: [type], action },
+      process: { name },
+    });
+    const events = [
+      event('start', 'exec', 'curl'),
+      event('start', 'exec', 'ls'),
+      event('end', 'end', 'curl'),
+      event('start', 'fork', 'curl'),
+      event('start', 'exec', 'curl'),
+    ];
+
+    const got = events.map((one) => index.candidates(one));
+
+    expect(got).toEqual([
+      [1, 2, 4, 5, 7, 8],
+      [1, 4, 7],
+      [1, 2, 4, 5],
+      [1, 2, 4, 5, 7, 8],
+      [1, 2, 4, 5, 7, 8],
+    ]);
+  });
+
   it('gives the same candidates from its cache as from a fresh lookup', () => {
     const index = buildRuleIndex(HINTS);
     const start = { event: { category: 'process', type: 'start' }, process: { name: 'curl' } };
