@@ -13,8 +13,9 @@
  * replaced and that no child names leaves at the exec, uncounted: the forked copy a shell makes
  * for each command is such an image, half of all images on a busy host. Accepted edge: a
  * process whose responsible process exec'd without being its ancestor then shows a responsible
- * pid and entity id without a name (responsibility nearly always follows the process tree). Event time is the newest time
- * seen in any update, so a replay of last week's recording expires exactly as the live agent did.
+ * pid and entity id without a name (responsibility nearly always follows the process tree).
+ * Event time is the newest time seen in any update, so a replay of last week's recording
+ * expires exactly as the live agent did.
  * When the table holds more than `maxEntries`, the oldest-inserted entry is evicted and counted.
  * The expiry queue holds only (entity id, exit time) pairs, never entries, so an entry evicted
  * before its time to live is gone at once rather than kept alive by the queue until then; pairs
@@ -392,16 +393,12 @@ class ExitQueue {
     const entityId = this.ids[this.head];
     this.ids[this.head] = undefined;
     this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.ids.length) this.compact(() => true);
+    if (this.head > 1024 && this.head * 2 > this.ids.length) this.retain(() => true);
     return entityId;
   }
 
-  /** Keeps only the pairs `keep` accepts, in order. */
+  /** Keeps only the pairs `keep` accepts, in order (and lets go of those shifted out). */
   retain(keep: (entityId: string, exitedAtMs: number) => boolean): void {
-    this.compact(keep);
-  }
-
-  private compact(keep: (entityId: string, exitedAtMs: number) => boolean): void {
     const ids: string[] = [];
     const times: number[] = [];
     for (let index = this.head; index < this.ids.length; index += 1) {

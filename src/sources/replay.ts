@@ -87,9 +87,9 @@ async function* readBatches(
     const recording = await openLines(path, options, signal);
     const records = new LineRecords(path, options.format ?? 'auto');
     try {
-      for await (const lines of recording.lines) {
+      for await (const batch of recording.lines) {
         if (signal.stopped) return;
-        yield records.recordsOf(lines, signal);
+        yield records.recordsOf(batch, signal);
       }
     } catch (error) {
       throw asUnreadable(error, path);
