@@ -32,17 +32,25 @@ async function linesOf(chunks: AsyncIterable<Buffer>, flushPartial: boolean) {
   return { originals, guessed };
 }
 
+/** A text of up to 30 of `pieces`, and the lines of a finished file holding it, cut anywhere. */
+const cutText = (pieces: string[]) =>
+  fc
+    .tuple(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 30 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+    )
+    .map(([chosen, rawCuts]) => {
+      const input = chosen.join('');
+      const bytes = Buffer.from(input);
+      return { input, bytes, cuts: rawCuts.map((cut) => cut % (bytes.length + 1)) };
+    });
+
 describe('splitLines', () => {
   it('gives the same lines however the bytes are cut into chunks', async () => {
-    const pieces = ['{"a":1}', 'prôcess', '日本', '😀', 'x', '\n', '\r\n', '\n\n'];
-    const piece = fc.constantFrom(...pieces);
-    const text = fc.array(piece, { maxLength: 30 }).map((chosen) => chosen.join(''));
+    const text = cutText(['{"a":1}', 'prôcess', '日本', '😀', 'x', '\n', '\r\n', '\n\n']);
 
     await fc.assert(
-      fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 6 }), async (input, rawCuts) => {
-        const bytes = Buffer.from(input);
-        const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
-
+      fc.asyncProperty(text, async ({ input, bytes, cuts }) => {
         const got = await linesOf(chunksOf(bytes, cuts), true);
 
         expect(got.originals).toEqual(expectedLines(input));
@@ -58,7 +66,7 @@ describe('splitLines', () => {
   });
 
   it('guesses on whole chunks exactly as on each line alone', async () => {
-    const piece = fc.constantFrom(
+    const text = cutText([
       '{"n":12345678901234567890}',
       '[9007199254740993,1]',
       '{"n":9007199254740991,"m":-9007199254740992}',
@@ -71,14 +79,10 @@ describe('splitLines', () => {
       '\r\n',
       ' ',
       'é',
-    );
-    const text = fc.array(piece, { maxLength: 30 }).map((chosen) => chosen.join(''));
+    ]);
 
     await fc.assert(
-      fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 4 }), async (input, rawCuts) => {
-        const bytes = Buffer.from(input);
-        const cuts = rawCuts.map((cut) => cut % (bytes.length + 1));
-
+      fc.asyncProperty(text, async ({ input, bytes, cuts }) => {
         const got = await linesOf(chunksOf(bytes, cuts), true);
 
         expect(got.guessed).toEqual(got.originals.map((line) => quoteValueLikeIntegers(line)));
